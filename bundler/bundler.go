@@ -1,0 +1,198 @@
+// Package bundler turns a workflows file (.ts or .js) and everything it imports
+// into one JavaScript program that tsworker runs in a deterministic sandbox.
+//
+// It wraps esbuild's Go API. Imports of @temporalio/workflow and
+// @temporalio/common resolve to tsworker's built-in implementation, so no npm
+// install is needed; type-only imports are erased as tsc would; Node built-ins
+// and other non-deterministic modules are rejected at the import.
+//
+//	res := bundler.Bundle(bundler.Options{Entry: "workflows.ts"})
+//	if err := res.Err(); err != nil { ... }
+package bundler
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/evanw/esbuild/pkg/api"
+)
+
+// Options configures Bundle.
+type Options struct {
+	// Entry is the workflows file: .ts, .tsx, .js or .mjs. Each function it
+	// exports is a workflow type named after the export. A directory means
+	// its index.ts, workflows.ts, index.js or workflows.js.
+	Entry string
+	// Minify shrinks the output. Optional; stack traces stay readable
+	// through the source map either way.
+	Minify bool
+}
+
+// Message is a problem found while bundling, at a place in the source.
+type Message struct {
+	File     string // path relative to the working directory, when known
+	Line     int    // 1-based; 0 when unknown
+	Column   int    // 0-based, in bytes
+	LineText string // the source line
+	Text     string
+	Hint     string // what to do instead, if anything
+}
+
+func (m Message) String() string {
+	var b strings.Builder
+	if m.File != "" {
+		b.WriteString(m.File)
+		if m.Line > 0 {
+			fmt.Fprintf(&b, ":%d:%d", m.Line, m.Column+1)
+		}
+		b.WriteString(": ")
+	}
+	b.WriteString(m.Text)
+	if m.Hint != "" {
+		b.WriteString(" (")
+		b.WriteString(m.Hint)
+		b.WriteString(")")
+	}
+	return b.String()
+}
+
+// Result is the output of Bundle.
+type Result struct {
+	// Entry is the resolved entry file.
+	Entry string
+	// Code is the bundle: one script, with its source map inline.
+	Code []byte
+	// SourceMap is the same source map as a separate JSON document.
+	SourceMap []byte
+	// Errors is non-empty when bundling failed; Code is then empty.
+	Errors []Message
+	// Warnings are problems that did not stop bundling.
+	Warnings []Message
+	// Inputs are the source files the bundle was built from.
+	Inputs []string
+}
+
+// Err returns nil, or an error describing every problem in Errors.
+func (r Result) Err() error {
+	if len(r.Errors) == 0 {
+		return nil
+	}
+	msgs := make([]string, len(r.Errors))
+	for i, m := range r.Errors {
+		msgs[i] = m.String()
+	}
+	return fmt.Errorf("bundle %s: %s", r.Entry, strings.Join(msgs, "; "))
+}
+
+// ExportsGlobal is the global variable the bundle assigns the entry's exports to.
+const ExportsGlobal = "__tsworker_exports"
+
+// Bundle bundles opts.Entry. It never panics; problems are returned in
+// Result.Errors.
+func Bundle(opts Options) Result {
+	entry, err := resolveEntry(opts.Entry)
+	if err != nil {
+		return Result{Entry: opts.Entry, Errors: []Message{{Text: err.Error()}}}
+	}
+	res := Result{Entry: entry}
+	out := api.Build(api.BuildOptions{
+		EntryPoints:       []string{entry},
+		Bundle:            true,
+		Write:             false,
+		Outfile:           "workflows.js",
+		Format:            api.FormatIIFE,
+		GlobalName:        ExportsGlobal,
+		Platform:          api.PlatformNeutral,
+		MainFields:        []string{"module", "main"},
+		Target:            api.ES2020,
+		Sourcemap:         api.SourceMapExternal,
+		SourcesContent:    api.SourcesContentInclude,
+		MinifySyntax:      opts.Minify,
+		MinifyWhitespace:  opts.Minify,
+		MinifyIdentifiers: opts.Minify,
+		KeepNames:         true,
+		Metafile:          true,
+		LogLevel:          api.LogLevelSilent,
+		Plugins:           []api.Plugin{builtinModules()},
+	})
+	res.Errors = convertMessages(out.Errors)
+	res.Warnings = convertMessages(out.Warnings)
+	if len(res.Errors) > 0 {
+		return res
+	}
+	var code []byte
+	for _, f := range out.OutputFiles {
+		switch {
+		case strings.HasSuffix(f.Path, ".map"):
+			res.SourceMap = f.Contents
+		case strings.HasSuffix(f.Path, ".js"):
+			code = f.Contents
+		}
+	}
+	res.Code = WithInlineSourceMap(code, res.SourceMap)
+	res.Inputs = metafileInputs(out.Metafile)
+	return res
+}
+
+// WithInlineSourceMap returns code whose trailing sourceMappingURL comment,
+// if any, is replaced by an inline copy of sourceMap.
+func WithInlineSourceMap(code, sourceMap []byte) []byte {
+	s := string(code)
+	if i := strings.LastIndex(s, "//# sourceMappingURL="); i >= 0 {
+		s = s[:i]
+	}
+	if len(sourceMap) == 0 {
+		return []byte(s)
+	}
+	return []byte(s + "//# sourceMappingURL=data:application/json;base64," + base64(sourceMap) + "\n")
+}
+
+func resolveEntry(p string) (string, error) {
+	if p == "" {
+		return "", errors.New("no workflows file given: pass a .ts or .js file that exports workflow functions")
+	}
+	st, err := os.Stat(p)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return "", fmt.Errorf("%s: no such file or directory; pass the path of a .ts or .js workflows file", p)
+		}
+		return "", err
+	}
+	if !st.IsDir() {
+		return p, nil
+	}
+	for _, name := range []string{"workflows.ts", "index.ts", "workflows.js", "index.js", "src/workflows.ts", "src/index.ts"} {
+		c := filepath.Join(p, name)
+		if _, err := os.Stat(c); err == nil {
+			return c, nil
+		}
+	}
+	return "", fmt.Errorf("%s is a directory without workflows.ts, index.ts, workflows.js or index.js; pass the workflows file itself", p)
+}
+
+func convertMessages(ms []api.Message) []Message {
+	out := make([]Message, 0, len(ms))
+	for _, m := range ms {
+		msg := Message{Text: m.Text}
+		if m.Location != nil {
+			msg.File = m.Location.File
+			msg.Line = m.Location.Line
+			msg.Column = m.Location.Column
+			msg.LineText = m.Location.LineText
+			msg.Hint = m.Location.Suggestion
+		}
+		if d, ok := m.Detail.(string); ok && d != "" {
+			msg.Hint = d
+		}
+		for _, n := range m.Notes {
+			if msg.Hint == "" && n.Text != "" {
+				msg.Hint = n.Text
+			}
+		}
+		out = append(out, msg)
+	}
+	return out
+}

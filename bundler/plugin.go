@@ -1,0 +1,89 @@
+package bundler
+
+import (
+	"encoding/json"
+	"sort"
+	"strings"
+
+	b64 "encoding/base64"
+
+	"github.com/evanw/esbuild/pkg/api"
+
+	"github.com/tsworker/tsworker/internal/wfmodule"
+)
+
+// nodeBuiltins are the modules of Node.js; none of them exists in the
+// workflow sandbox.
+var nodeBuiltins = []string{
+	"assert", "async_hooks", "buffer", "child_process", "cluster", "console", "constants",
+	"crypto", "dgram", "diagnostics_channel", "dns", "domain", "events", "fs", "http", "http2",
+	"https", "inspector", "module", "net", "os", "path", "perf_hooks", "process", "punycode",
+	"querystring", "readline", "repl", "stream", "string_decoder", "sys", "timers", "tls",
+	"trace_events", "tty", "url", "util", "v8", "vm", "wasi", "worker_threads", "zlib", "test",
+	"sqlite",
+}
+
+// forbiddenPackages are Temporal packages that exist for code outside
+// workflows.
+var forbiddenPackages = map[string]string{
+	"@temporalio/activity": "activities are Go functions registered on the worker; call them with proxyActivities",
+	"@temporalio/client":   "start and signal workflows from outside the workflow (a Go client or the tsworker CLI); inside a workflow use getExternalWorkflowHandle or startChild",
+	"@temporalio/worker":   "the worker is tsworker itself",
+	"@temporalio/testing":  "test workflows from Go with tsworker's test environment",
+}
+
+func builtinModules() api.Plugin {
+	builtinRe := "^(node:)?(" + strings.Join(nodeBuiltins, "|") + ")(/.*)?$"
+	return api.Plugin{
+		Name: "tsworker",
+		Setup: func(b api.PluginBuild) {
+			b.OnResolve(api.OnResolveOptions{Filter: `^@temporalio/`}, func(a api.OnResolveArgs) (api.OnResolveResult, error) {
+				if wfmodule.Provides(a.Path) {
+					return api.OnResolveResult{Path: "@temporalio/workflow", Namespace: "tsworker"}, nil
+				}
+				pkg := a.Path
+				if parts := strings.SplitN(pkg, "/", 3); len(parts) >= 2 {
+					pkg = parts[0] + "/" + parts[1]
+				}
+				hint, ok := forbiddenPackages[pkg]
+				if !ok {
+					hint = "tsworker provides @temporalio/workflow and @temporalio/common to workflow code"
+				}
+				return api.OnResolveResult{Errors: []api.Message{{
+					Text:   "\"" + a.Path + "\" cannot be used in workflow code",
+					Detail: hint,
+				}}}, nil
+			})
+			b.OnResolve(api.OnResolveOptions{Filter: builtinRe}, func(a api.OnResolveArgs) (api.OnResolveResult, error) {
+				return api.OnResolveResult{Errors: []api.Message{{
+					Text:   "Node.js built-in module \"" + a.Path + "\" cannot be used in workflow code",
+					Detail: "workflow code must be deterministic and cannot do I/O; do this in a Go activity",
+				}}}, nil
+			})
+			b.OnLoad(api.OnLoadOptions{Filter: ".*", Namespace: "tsworker"}, func(a api.OnLoadArgs) (api.OnLoadResult, error) {
+				src := wfmodule.Source
+				return api.OnLoadResult{Contents: &src, Loader: api.LoaderJS}, nil
+			})
+		},
+	}
+}
+
+func metafileInputs(meta string) []string {
+	var m struct {
+		Inputs map[string]json.RawMessage `json:"inputs"`
+	}
+	if json.Unmarshal([]byte(meta), &m) != nil {
+		return nil
+	}
+	out := make([]string, 0, len(m.Inputs))
+	for k := range m.Inputs {
+		if strings.HasPrefix(k, "tsworker:") {
+			continue
+		}
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func base64(b []byte) string { return b64.StdEncoding.EncodeToString(b) }

@@ -1,0 +1,29 @@
+// Package wfmodule holds the JavaScript source of tsworker's built-in
+// @temporalio/workflow module, which the bundler links into every workflow
+// bundle and the engine backs with Go host functions.
+package wfmodule
+
+import (
+	_ "embed"
+	"strings"
+)
+
+// Source is the module's JavaScript source.
+//
+//go:embed workflow.js
+var Source string
+
+// HostGlobal is the name of the per-run global object holding the host
+// functions the module is built on.
+const HostGlobal = "__tsw"
+
+// Provides reports whether an import path is served by the built-in module:
+// @temporalio/workflow, @temporalio/common and their subpaths.
+func Provides(path string) bool {
+	for _, p := range []string{"@temporalio/workflow", "@temporalio/common"} {
+		if path == p || strings.HasPrefix(path, p+"/") {
+			return true
+		}
+	}
+	return false
+}
