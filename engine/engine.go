@@ -1,0 +1,172 @@
+// Package engine runs JavaScript workflows on the Go SDK's workflow core.
+//
+// A loaded bundle becomes a set of workflow types, one per exported function.
+// Each run of one of them gets its own JS runtime, driven by an event loop on
+// the workflow's coroutine: JS calls into @temporalio/workflow become Go SDK
+// commands (activities, timers, ...), and the loop blocks on a Selector over
+// everything pending, resolving the matching JS promise when something
+// completes. Only that coroutine ever touches the runtime.
+package engine
+
+import (
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"sort"
+	"strings"
+
+	"github.com/dop251/goja"
+	commonpb "go.temporal.io/api/common/v1"
+	"go.temporal.io/sdk/converter"
+	"go.temporal.io/sdk/interceptor"
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/tsworker/tsworker/bundler"
+	"github.com/tsworker/tsworker/jsruntime"
+)
+
+// Registry is where workflows are registered: a Go SDK worker, a
+// WorkflowReplayer, or a test environment.
+type Registry interface {
+	RegisterDynamicWorkflow(w any, options workflow.DynamicRegisterOptions)
+}
+
+// Options configures how workflows run.
+type Options struct {
+	// Name is used in messages and stack traces. Optional; default
+	// "workflows.js".
+	Name string
+}
+
+// Workflows is a loaded bundle: its compiled program and the workflow types
+// it exports. It is safe for concurrent use by many runs.
+type Workflows struct {
+	prog  *jsruntime.Program
+	names []string
+	known map[string]bool
+	opts  Options
+}
+
+// Load compiles a bundle and finds its workflow types by evaluating it once.
+// A bundle whose top level throws, or that exports no function, is an error.
+func Load(code []byte, opts Options) (*Workflows, error) {
+	if opts.Name == "" {
+		opts.Name = "workflows.js"
+	}
+	prog, err := jsruntime.Compile(opts.Name, code)
+	if err != nil {
+		return nil, err
+	}
+	w := &Workflows{prog: prog, opts: opts, known: map[string]bool{}}
+	r := newProbeRun(w)
+	exports, err := r.rt.Run(prog, bundler.ExportsGlobal)
+	if err != nil {
+		return nil, fmt.Errorf("load %s: evaluating the workflows file failed: %s", opts.Name, jsErrorString(err))
+	}
+	for _, k := range exports.Keys() {
+		if _, ok := goja.AssertFunction(exports.Get(k)); ok && k != "default" {
+			w.names = append(w.names, k)
+			w.known[k] = true
+		}
+	}
+	if len(w.names) == 0 {
+		return nil, fmt.Errorf("load %s: no workflows: the file exports no functions; export each workflow, e.g. `export async function myWorkflow() {}`", opts.Name)
+	}
+	sort.Strings(w.names)
+	return w, nil
+}
+
+// Names returns the workflow types, sorted.
+func (w *Workflows) Names() []string { return append([]string(nil), w.names...) }
+
+// Register registers the bundle's workflows on reg (a worker, replayer or
+// test environment). Runs also need the Interceptor installed on the same
+// worker, replayer or environment.
+func (w *Workflows) Register(reg Registry) {
+	reg.RegisterDynamicWorkflow(w.execute, workflow.DynamicRegisterOptions{})
+}
+
+// Interceptor returns the worker interceptor that delivers signals, queries
+// and updates to JS runs, in history order.
+func (w *Workflows) Interceptor() interceptor.WorkerInterceptor {
+	return &workerInterceptor{w: w}
+}
+
+type ctxKey struct{}
+
+// execute is the dynamic workflow function behind every JS workflow type.
+func (w *Workflows) execute(ctx workflow.Context, input converter.EncodedValues) (converter.RawValue, error) {
+	info := workflow.GetInfo(ctx)
+	name := info.WorkflowType.Name
+	if !w.known[name] {
+		panic(fmt.Errorf("workflow type %q is not exported by %s; exported workflows: %s",
+			name, w.opts.Name, strings.Join(w.names, ", ")))
+	}
+	in, _ := ctx.Value(ctxKey{}).(*inbound)
+	if in == nil {
+		panic(errors.New("tsworker: the engine's worker interceptor is not installed on this worker; " +
+			"add Workflows.Interceptor() to the worker's (or replayer's) Interceptors"))
+	}
+	payloads, err := decodeArgs(input)
+	if err != nil {
+		return converter.RawValue{}, temporal.NewNonRetryableApplicationError(
+			fmt.Sprintf("decode arguments of workflow %s: %v", name, err), "InvalidArgument", nil)
+	}
+	r := newRun(ctx, w, in)
+	defer r.close()
+	return r.execute(name, payloads)
+}
+
+const maxArgs = 256
+
+func decodeArgs(input converter.EncodedValues) ([]*commonpb.Payload, error) {
+	if input == nil || !input.HasValues() {
+		return nil, nil
+	}
+	n := maxArgs
+	if p, ok := input.(interface{ Payloads() *commonpb.Payloads }); ok {
+		n = len(p.Payloads().GetPayloads())
+	}
+	raws := make([]converter.RawValue, n)
+	ptrs := make([]any, n)
+	for i := range raws {
+		ptrs[i] = &raws[i]
+	}
+	if err := input.Get(ptrs...); err != nil {
+		return nil, err
+	}
+	out := make([]*commonpb.Payload, 0, n)
+	for _, r := range raws {
+		if r.Payload() == nil {
+			break
+		}
+		out = append(out, r.Payload())
+	}
+	return out, nil
+}
+
+func seedFor(info *workflow.Info) uint64 {
+	h := fnv.New64a()
+	id := info.OriginalRunID
+	if id == "" {
+		id = info.WorkflowExecution.RunID
+	}
+	_, _ = h.Write([]byte(id))
+	return h.Sum64()
+}
+
+// jsErrorString renders an error out of goja with its JS stack when it has
+// one.
+func jsErrorString(err error) string {
+	var ex *goja.Exception
+	if errors.As(err, &ex) {
+		if o, ok := ex.Value().(*goja.Object); ok {
+			if st := o.Get("stack"); st != nil && !goja.IsUndefined(st) && st.String() != "" {
+				return st.String()
+			}
+		}
+		return ex.Error()
+	}
+	return err.Error()
+}

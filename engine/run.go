@@ -1,0 +1,181 @@
+package engine
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/dop251/goja"
+	commonpb "go.temporal.io/api/common/v1"
+	"go.temporal.io/sdk/converter"
+	"go.temporal.io/sdk/log"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/tsworker/tsworker/bundler"
+	"github.com/tsworker/tsworker/jsruntime"
+)
+
+// run is one workflow run: its JS runtime and everything pending in it.
+type run struct {
+	w      *Workflows
+	ctx    workflow.Context // nil for the probe run of Load
+	in     *inbound
+	rt     *jsruntime.Runtime
+	vm     *goja.Runtime
+	logger log.Logger
+
+	sel     workflow.Selector
+	wakeCh  workflow.Channel // nudged when a message is queued
+	conds   []*cond
+	timers  map[int64]workflow.CancelFunc
+	timerID int64
+
+	classes failureClasses
+	goErrs  map[*goja.Object]error // Go errors behind JS failures, to rethrow as they were
+}
+
+// cond is a pending condition(): its predicate and the promise to settle.
+type cond struct {
+	fn       goja.Callable
+	resolve  func(any) error
+	cancel   workflow.CancelFunc // timeout timer, if any
+	done     bool
+	timedOut bool
+}
+
+func newRun(ctx workflow.Context, w *Workflows, in *inbound) *run {
+	r := &run{w: w, ctx: ctx, in: in, logger: workflow.GetLogger(ctx)}
+	info := workflow.GetInfo(ctx)
+	r.rt = jsruntime.New(jsruntime.Env{
+		Now:    func() time.Time { return workflow.Now(ctx) },
+		Seed:   seedFor(info),
+		Log:    r.consoleLog,
+		Timers: r,
+	})
+	r.vm = r.rt.VM
+	r.sel = workflow.NewSelector(ctx)
+	r.wakeCh = workflow.NewBufferedChannel(ctx, 1)
+	r.sel.AddReceive(r.wakeCh, func(c workflow.ReceiveChannel, more bool) { c.ReceiveAsync(nil) })
+	r.installHost()
+	in.run = r
+	return r
+}
+
+// newProbeRun makes a runtime with the host installed but no workflow
+// context, to evaluate a bundle's top level in Load.
+func newProbeRun(w *Workflows) *run {
+	r := &run{w: w}
+	r.rt = jsruntime.New(jsruntime.Env{Log: func(string, string) {}})
+	r.vm = r.rt.VM
+	r.installHost()
+	return r
+}
+
+func (r *run) close() {
+	if r.in != nil && r.in.run == r {
+		r.in.run = nil
+	}
+}
+
+// wake makes a blocked loop iterate once more.
+func (r *run) wake() {
+	r.wakeCh.SendAsync(nil)
+}
+
+func (r *run) consoleLog(level, msg string) {
+	if r.logger == nil {
+		return
+	}
+	switch level {
+	case "debug":
+		r.logger.Debug(msg)
+	case "warn":
+		r.logger.Warn(msg)
+	case "error":
+		r.logger.Error(msg)
+	default:
+		r.logger.Info(msg)
+	}
+}
+
+// execute runs the workflow function name with its arguments to completion.
+func (r *run) execute(name string, payloads []*commonpb.Payload) (converter.RawValue, error) {
+	exports, err := r.rt.Run(r.w.prog, bundler.ExportsGlobal)
+	if err != nil {
+		panic(r.taskFailure(fmt.Sprintf("evaluating %s failed", r.w.opts.Name), err))
+	}
+	fn, ok := goja.AssertFunction(exports.Get(name))
+	if !ok {
+		panic(fmt.Errorf("workflow type %q is not a function in %s", name, r.w.opts.Name))
+	}
+	args := make([]goja.Value, len(payloads))
+	for i, p := range payloads {
+		v, err := r.rt.FromPayload(p)
+		if err != nil {
+			return converter.RawValue{}, invalidArgument(fmt.Sprintf("decode argument %d of workflow %s: %v", i, name, err))
+		}
+		args[i] = v
+	}
+	r.deliverSignals()
+	ret, err := fn(goja.Undefined(), args...)
+	if err != nil {
+		return r.fail(err)
+	}
+	root, isPromise := ret.Export().(*goja.Promise)
+	for isPromise {
+		r.deliverSignals()
+		r.checkConditions()
+		switch root.State() {
+		case goja.PromiseStateFulfilled:
+			ret, isPromise = root.Result(), false
+			continue
+		case goja.PromiseStateRejected:
+			return r.failValue(root.Result())
+		}
+		r.sel.Select(r.ctx)
+	}
+	p, err := r.rt.ToPayload(ret)
+	if err != nil {
+		panic(fmt.Errorf("workflow %s returned a value that cannot be serialized: %w", name, err))
+	}
+	return converter.NewRawValue(p), nil
+}
+
+// deliverSignals hands queued signals to their JS handlers, in order.
+// (Signal handlers arrive with the messages API; until one is set, signals
+// stay queued, as in the TypeScript SDK.)
+func (r *run) deliverSignals() {}
+
+// checkConditions settles every condition() whose predicate is now true,
+// until none changes: a resolved condition may make another one true.
+func (r *run) checkConditions() {
+	for changed := true; changed; {
+		changed = false
+		for i := 0; i < len(r.conds); i++ {
+			c := r.conds[i]
+			if c.done {
+				r.conds = append(r.conds[:i], r.conds[i+1:]...)
+				i--
+				continue
+			}
+			v, err := c.fn(goja.Undefined())
+			if err != nil {
+				panic(r.taskFailure("condition predicate threw", err))
+			}
+			if v.ToBoolean() {
+				c.done = true
+				if c.cancel != nil {
+					c.cancel()
+				}
+				r.conds = append(r.conds[:i], r.conds[i+1:]...)
+				i--
+				_ = c.resolve(true)
+				changed = true
+			}
+		}
+	}
+}
+
+// await adds f to the loop's selector; cb runs on the loop when f is ready.
+func (r *run) await(f workflow.Future, cb func(workflow.Future)) {
+	r.sel.AddFuture(f, cb)
+}

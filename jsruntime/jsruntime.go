@@ -1,0 +1,180 @@
+// Package jsruntime builds the JavaScript sandboxes workflow code runs in: a
+// bundle compiled once, and a fresh goja runtime per workflow run whose clock,
+// randomness and timers are deterministic, plus the conversion of JS values to
+// and from Temporal payloads.
+package jsruntime
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"strings"
+	"time"
+
+	"github.com/dop251/goja"
+)
+
+// Program is a compiled bundle. It is immutable and shared by every runtime
+// of a worker.
+type Program struct {
+	Name string
+	prog *goja.Program
+}
+
+// Compile compiles a bundle's code. name is used in stack traces when the
+// code carries no source map.
+func Compile(name string, code []byte) (*Program, error) {
+	p, err := goja.Compile(name, string(code), false)
+	if err != nil {
+		return nil, fmt.Errorf("compile %s: %w", name, err)
+	}
+	return &Program{Name: name, prog: p}, nil
+}
+
+// Timers backs setTimeout and clearTimeout.
+type Timers interface {
+	SetTimeout(fn goja.Callable, ms int64, args []goja.Value) int64
+	ClearTimeout(id int64)
+}
+
+// Env is what a runtime needs from the workflow run it belongs to.
+type Env struct {
+	// Now returns the workflow's current time; Date reads it.
+	Now func() time.Time
+	// Seed seeds Math.random. The same seed gives the same sequence.
+	Seed uint64
+	// Log receives console output ("debug", "info", "warn", "error").
+	Log func(level, msg string)
+	// Timers backs setTimeout/clearTimeout. Optional.
+	Timers Timers
+}
+
+// Runtime is one workflow run's JavaScript sandbox. It is not safe for
+// concurrent use: only the goroutine driving the run may touch it.
+type Runtime struct {
+	VM   *goja.Runtime
+	rand *rand.Rand
+
+	stringify goja.Callable
+	parse     goja.Callable
+	uint8     *goja.Object
+}
+
+// New creates a runtime with deterministic globals. The program is not run
+// yet; see Run.
+func New(env Env) *Runtime {
+	vm := goja.New()
+	r := &Runtime{VM: vm, rand: rand.New(rand.NewPCG(env.Seed, env.Seed^0x9e3779b97f4a7c15))}
+	vm.SetFieldNameMapper(goja.UncapFieldNameMapper())
+	if env.Now != nil {
+		vm.SetTimeSource(env.Now)
+	} else {
+		vm.SetTimeSource(func() time.Time { return time.Unix(0, 0) })
+	}
+	vm.SetRandSource(r.rand.Float64)
+	g := vm.GlobalObject()
+	if env.Log != nil {
+		console := vm.NewObject()
+		for _, lv := range []struct{ name, level string }{
+			{"log", "info"}, {"info", "info"}, {"warn", "warn"}, {"error", "error"}, {"debug", "debug"}, {"trace", "debug"},
+		} {
+			level := lv.level
+			_ = console.Set(lv.name, func(c goja.FunctionCall) goja.Value {
+				env.Log(level, r.Format(c.Arguments))
+				return goja.Undefined()
+			})
+		}
+		_ = g.Set("console", console)
+	}
+	if env.Timers != nil {
+		t := env.Timers
+		_ = g.Set("setTimeout", func(c goja.FunctionCall) goja.Value {
+			fn, ok := goja.AssertFunction(c.Argument(0))
+			if !ok {
+				panic(vm.NewTypeError("setTimeout: callback must be a function"))
+			}
+			ms := c.Argument(1).ToFloat()
+			if math.IsNaN(ms) || ms < 0 {
+				ms = 0
+			}
+			var args []goja.Value
+			if len(c.Arguments) > 2 {
+				args = append(args, c.Arguments[2:]...)
+			}
+			return vm.ToValue(t.SetTimeout(fn, int64(ms), args))
+		})
+		_ = g.Set("clearTimeout", func(c goja.FunctionCall) goja.Value {
+			if id := c.Argument(0); !goja.IsUndefined(id) && !goja.IsNull(id) {
+				t.ClearTimeout(id.ToInteger())
+			}
+			return goja.Undefined()
+		})
+	}
+	// Non-deterministic or host-only globals that must not exist.
+	for _, name := range []string{"WeakRef", "FinalizationRegistry"} {
+		_ = g.Delete(name)
+	}
+	return r
+}
+
+// Run runs the program and returns the value of the global exportsName, the
+// object holding the entry's exports.
+func (r *Runtime) Run(p *Program, exportsName string) (*goja.Object, error) {
+	if _, err := r.VM.RunProgram(p.prog); err != nil {
+		return nil, err
+	}
+	v := r.VM.Get(exportsName)
+	if v == nil || goja.IsUndefined(v) || goja.IsNull(v) {
+		return nil, fmt.Errorf("%s: the bundle defines no exports", p.Name)
+	}
+	return v.ToObject(r.VM), nil
+}
+
+// Rand returns the runtime's deterministic random source (the one behind
+// Math.random).
+func (r *Runtime) Rand() *rand.Rand { return r.rand }
+
+// UUID4 returns a random (version 4) UUID drawn from the deterministic source.
+func (r *Runtime) UUID4() string {
+	var b [16]byte
+	for i := 0; i < 16; i += 8 {
+		v := r.rand.Uint64()
+		for j := 0; j < 8; j++ {
+			b[i+j] = byte(v >> (8 * j))
+		}
+	}
+	b[6] = (b[6] & 0x0f) | 0x40
+	b[8] = (b[8] & 0x3f) | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}
+
+// Format renders console arguments as Node's console does, roughly: strings
+// as they are, other values as JSON when possible.
+func (r *Runtime) Format(args []goja.Value) string {
+	parts := make([]string, 0, len(args))
+	for _, a := range args {
+		parts = append(parts, r.Inspect(a))
+	}
+	return strings.Join(parts, " ")
+}
+
+// Inspect renders one value for a log line.
+func (r *Runtime) Inspect(v goja.Value) string {
+	if v == nil {
+		return "undefined"
+	}
+	if s, ok := v.Export().(string); ok {
+		return s
+	}
+	if o, ok := v.(*goja.Object); ok {
+		if _, isFn := goja.AssertFunction(o); !isFn {
+			if st := o.Get("stack"); st != nil && !goja.IsUndefined(st) {
+				return st.String()
+			}
+			if s, err := r.stringifyValue(v); err == nil && s != "" {
+				return s
+			}
+		}
+	}
+	return v.String()
+}

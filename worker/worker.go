@@ -1,0 +1,240 @@
+// Package worker runs JavaScript/TypeScript workflows and Go activities on a
+// Temporal task queue.
+//
+//	c, _ := client.Dial(client.Options{HostPort: "localhost:7233"})
+//	w, err := worker.New(c, "my-queue", worker.Options{Workflows: "workflows.ts"})
+//	if err != nil { ... }
+//	w.RegisterActivity(Greet) // callable from JS as greet (and Greet)
+//	err = w.Run(worker.InterruptCh())
+//
+// Each function exported by the workflows file is a workflow type named
+// after the export. The worker is a Go SDK worker underneath: its options,
+// sticky cache and tuning apply unchanged.
+package worker
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"reflect"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"unicode"
+	"unicode/utf8"
+
+	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/converter"
+	"go.temporal.io/sdk/interceptor"
+	"go.temporal.io/sdk/temporal"
+	sdkworker "go.temporal.io/sdk/worker"
+
+	"github.com/tsworker/tsworker/bundler"
+	"github.com/tsworker/tsworker/engine"
+)
+
+// Options configures a Worker.
+type Options struct {
+	// Workflows is the workflows file (.ts or .js) to bundle, or a directory
+	// holding workflows.ts or index.ts. One of Workflows, Bundle or Loaded is
+	// required.
+	Workflows string
+	// Bundle is a prebuilt bundle, as written by `tsworker bundle`.
+	Bundle []byte
+	// Loaded is an already loaded set of workflows (see Load), shared by
+	// several workers.
+	Loaded *Workflows
+	// Worker passes options through to the Go SDK worker (concurrency,
+	// sticky cache timeouts, graceful stop timeout, interceptors, ...).
+	Worker sdkworker.Options
+}
+
+// Workflows is a loaded workflows bundle: the compiled program and the
+// workflow types it exports.
+type Workflows = engine.Workflows
+
+// Load bundles the workflows file at path and loads it.
+func Load(path string) (*Workflows, error) {
+	res := bundler.Bundle(bundler.Options{Entry: path})
+	if err := res.Err(); err != nil {
+		return nil, err
+	}
+	return engine.Load(res.Code, engine.Options{Name: res.Entry})
+}
+
+// LoadBundle loads a prebuilt bundle. name appears in messages.
+func LoadBundle(code []byte, name string) (*Workflows, error) {
+	return engine.Load(code, engine.Options{Name: name})
+}
+
+// WorkflowRegistry is a Go SDK worker, WorkflowReplayer or test environment.
+type WorkflowRegistry = engine.Registry
+
+// RegisterWorkflows registers every workflow of wfs on reg: a Go SDK worker,
+// a WorkflowReplayer or a test environment. The same worker, replayer or
+// environment must also have Interceptor(wfs) among its interceptors (New
+// does both).
+func RegisterWorkflows(reg WorkflowRegistry, wfs *Workflows) { wfs.Register(reg) }
+
+// Interceptor returns the worker interceptor JS workflows need on the
+// worker, replayer or test environment they are registered on.
+func Interceptor(wfs *Workflows) interceptor.WorkerInterceptor { return wfs.Interceptor() }
+
+// Worker polls a task queue and runs JS workflows and Go activities.
+type Worker struct {
+	w         sdkworker.Worker
+	wfs       *Workflows
+	taskQueue string
+
+	mu         sync.Mutex
+	activities map[string]bool
+}
+
+// New creates a worker for taskQueue that runs the workflows of
+// opts.Workflows (or opts.Bundle). Register activities, then Start or Run it.
+func New(c client.Client, taskQueue string, opts Options) (*Worker, error) {
+	if c == nil {
+		return nil, errors.New("worker: nil client; connect with client.Dial first")
+	}
+	if taskQueue == "" {
+		return nil, errors.New("worker: empty task queue name")
+	}
+	wfs := opts.Loaded
+	var err error
+	switch {
+	case wfs != nil:
+	case len(opts.Bundle) > 0:
+		wfs, err = LoadBundle(opts.Bundle, "bundle.js")
+	case opts.Workflows != "":
+		wfs, err = Load(opts.Workflows)
+	default:
+		err = errors.New("no workflows: set Options.Workflows to a .ts or .js file (or Options.Bundle)")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("worker: %w", err)
+	}
+	wo := opts.Worker
+	wo.Interceptors = append([]interceptor.WorkerInterceptor{wfs.Interceptor()}, wo.Interceptors...)
+	w := &Worker{
+		w:          sdkworker.New(c, taskQueue, wo),
+		wfs:        wfs,
+		taskQueue:  taskQueue,
+		activities: map[string]bool{},
+	}
+	wfs.Register(w.w)
+	w.w.RegisterDynamicActivity(w.activityNotFound, activity.DynamicRegisterOptions{})
+	return w, nil
+}
+
+// WorkflowTypes returns the workflow types the worker runs, sorted.
+func (w *Worker) WorkflowTypes() []string { return w.wfs.Names() }
+
+// Workflows returns the loaded workflows.
+func (w *Worker) Workflows() *Workflows { return w.wfs }
+
+// RegisterActivity registers a Go activity function, or every exported
+// method of a struct pointer, under its Go name (as the Go SDK does) and
+// also under that name with a lower-case first letter, the usual JS spelling:
+// func Greet is callable as greet() and Greet().
+func (w *Worker) RegisterActivity(a any) {
+	v := reflect.ValueOf(a)
+	if v.Kind() == reflect.Pointer && v.Elem().Kind() == reflect.Struct {
+		t := v.Type()
+		for i := 0; i < t.NumMethod(); i++ {
+			m := t.Method(i)
+			w.RegisterActivityWithOptions(v.Method(i).Interface(), activity.RegisterOptions{Name: m.Name})
+		}
+		return
+	}
+	name := functionName(a)
+	w.RegisterActivityWithOptions(a, activity.RegisterOptions{Name: name})
+}
+
+// RegisterActivityWithOptions registers a Go activity with Go SDK options;
+// options.Name is the name JS calls it by. Without a name it behaves as
+// RegisterActivity.
+func (w *Worker) RegisterActivityWithOptions(a any, options activity.RegisterOptions) {
+	if options.Name == "" {
+		w.RegisterActivity(a)
+		return
+	}
+	w.register(a, options)
+	if alias := lowerFirst(options.Name); alias != options.Name {
+		w.mu.Lock()
+		taken := w.activities[alias]
+		w.mu.Unlock()
+		if !taken {
+			o := options
+			o.Name = alias
+			w.register(a, o)
+		}
+	}
+}
+
+func (w *Worker) register(a any, options activity.RegisterOptions) {
+	w.w.RegisterActivityWithOptions(a, options)
+	w.mu.Lock()
+	w.activities[options.Name] = true
+	w.mu.Unlock()
+}
+
+// Activities returns the registered activity names, sorted.
+func (w *Worker) Activities() []string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	out := make([]string, 0, len(w.activities))
+	for k := range w.activities {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Start starts polling and returns.
+func (w *Worker) Start() error { return w.w.Start() }
+
+// Run starts the worker and blocks until interruptCh yields (see
+// InterruptCh), then stops it gracefully.
+func (w *Worker) Run(interruptCh <-chan any) error { return w.w.Run(interruptCh) }
+
+// Stop stops the worker, giving running activities the graceful stop
+// timeout of Options.Worker.
+func (w *Worker) Stop() { w.w.Stop() }
+
+// InterruptCh returns a channel that yields on SIGINT or SIGTERM.
+func InterruptCh() <-chan any { return sdkworker.InterruptCh() }
+
+// activityNotFound answers an activity task whose type no activity of this
+// worker has, with the TypeScript SDK's message. It is non-retryable, so the
+// workflow learns of the mistake at once rather than at a timeout.
+func (w *Worker) activityNotFound(ctx context.Context, _ converter.EncodedValues) (any, error) {
+	name := activity.GetInfo(ctx).ActivityType.Name
+	names := w.Activities()
+	quoted := make([]string, len(names))
+	for i, n := range names {
+		quoted[i] = fmt.Sprintf("%q", n)
+	}
+	return nil, temporal.NewNonRetryableApplicationError(
+		fmt.Sprintf("Activity function %s is not registered on this Worker, available activities: [%s]", name, strings.Join(quoted, ",")),
+		"NotFoundError", nil)
+}
+
+func functionName(fn any) string {
+	v := reflect.ValueOf(fn)
+	if v.Kind() != reflect.Func {
+		panic(fmt.Sprintf("worker: RegisterActivity takes a function or a struct pointer, got %T", fn))
+	}
+	full := runtime.FuncForPC(v.Pointer()).Name()
+	name := full[strings.LastIndex(full, ".")+1:]
+	return strings.TrimSuffix(name, "-fm")
+}
+
+func lowerFirst(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	if r == utf8.RuneError || !unicode.IsUpper(r) {
+		return s
+	}
+	return string(unicode.ToLower(r)) + s[n:]
+}
