@@ -371,4 +371,3 @@ func checkPortFree(ip string, port int) error {
 	}
 	return l.Close()
 }
-

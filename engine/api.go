@@ -334,4 +334,3 @@ func (r *run) workflowInfo(goja.FunctionCall) goja.Value {
 	set("unsafe", unsafe)
 	return o
 }
-

@@ -326,7 +326,6 @@ func (r *run) timeoutType(t enumspb.TimeoutType) goja.Value {
 	return r.vm.ToValue(strings.TrimPrefix(enumspb.TimeoutType_name[int32(t)], "TIMEOUT_TYPE_"))
 }
 
-
 func invalidArgument(msg string) error {
 	return temporal.NewNonRetryableApplicationError(msg, "InvalidArgument", nil)
 }
