@@ -1,0 +1,121 @@
+package client
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	commonpb "go.temporal.io/api/common/v1"
+	sdkclient "go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/converter"
+)
+
+// Payload encodings JS workflows use, as the TypeScript SDK names them.
+const (
+	EncodingNull   = "binary/null"
+	EncodingBinary = "binary/plain"
+	EncodingJSON   = "json/plain"
+	encodingKey    = "encoding"
+)
+
+// JSONArgs turns argsJSON, a JSON array, into workflow arguments: one
+// json/plain payload per element, its text passed on as written (only
+// whitespace is removed), so key order and number precision reach the
+// workflow as JSON.parse would see them. An empty string means no arguments.
+// Pass the result to ExecuteWorkflow, SignalWorkflow, QueryWorkflow, ...
+func JSONArgs(argsJSON string) ([]any, error) {
+	if len(bytes.TrimSpace([]byte(argsJSON))) == 0 {
+		return nil, nil
+	}
+	var elems []json.RawMessage
+	if err := json.Unmarshal([]byte(argsJSON), &elems); err != nil {
+		var typeErr *json.UnmarshalTypeError
+		if errors.As(err, &typeErr) {
+			return nil, errors.New("arguments must be a JSON array, one element per argument, e.g. [\"Temporal\", 3]")
+		}
+		return nil, fmt.Errorf("arguments are not valid JSON: %w", err)
+	}
+	args := make([]any, len(elems))
+	for i, e := range elems {
+		args[i] = JSONValue(e)
+	}
+	return args, nil
+}
+
+// JSONValue wraps one JSON document as an argument (or signal, query or
+// update argument) that reaches JS as JSON.parse(data) would. data must be
+// valid JSON; whitespace is removed.
+func JSONValue(data []byte) converter.RawValue {
+	var b bytes.Buffer
+	if err := json.Compact(&b, data); err == nil {
+		data = b.Bytes()
+	}
+	return converter.NewRawValue(&commonpb.Payload{
+		Metadata: map[string][]byte{encodingKey: []byte(EncodingJSON)},
+		Data:     data,
+	})
+}
+
+// PayloadJSON renders a payload as JSON: json/plain (and json/protobuf) as
+// is, binary/null (a JS undefined, a Go nil) and no payload at all as null,
+// binary/plain (a Uint8Array, a Go []byte) as a base64 string, the way Go's
+// encoding/json writes []byte.
+func PayloadJSON(p *commonpb.Payload) (string, error) {
+	if p == nil {
+		return "null", nil
+	}
+	enc := string(p.GetMetadata()[encodingKey])
+	switch enc {
+	case EncodingNull:
+		return "null", nil
+	case EncodingJSON, "json/protobuf":
+		return string(p.GetData()), nil
+	case EncodingBinary:
+		return `"` + base64.StdEncoding.EncodeToString(p.GetData()) + `"`, nil
+	}
+	return "", fmt.Errorf("payload with encoding %q has no JSON form", enc)
+}
+
+// StartJSON starts a workflow with the arguments in argsJSON (see JSONArgs).
+func StartJSON(ctx context.Context, c sdkclient.Client, opts sdkclient.StartWorkflowOptions, workflowType, argsJSON string) (sdkclient.WorkflowRun, error) {
+	args, err := JSONArgs(argsJSON)
+	if err != nil {
+		return nil, fmt.Errorf("start workflow %s: %w", workflowType, err)
+	}
+	run, err := c.ExecuteWorkflow(ctx, opts, workflowType, args...)
+	if err != nil {
+		return nil, fmt.Errorf("start workflow %s: %w", workflowType, err)
+	}
+	return run, nil
+}
+
+// ResultJSON waits for a workflow run (following continue-as-new) and
+// returns its result as JSON (see PayloadJSON). A failed, cancelled,
+// terminated or timed-out run returns the Go SDK's error unchanged, so
+// errors.As finds *temporal.ApplicationError and the other failure types.
+func ResultJSON(ctx context.Context, run sdkclient.WorkflowRun) (string, error) {
+	var raw converter.RawValue
+	if err := run.Get(ctx, &raw); err != nil {
+		return "", err
+	}
+	out, err := PayloadJSON(raw.Payload())
+	if err != nil {
+		return "", fmt.Errorf("result of workflow %s: %w", run.GetID(), err)
+	}
+	return out, nil
+}
+
+// ExecuteJSON starts a workflow with JSON arguments (a JSON array, see
+// JSONArgs), waits for it and returns its result as JSON.
+//
+//	out, err := client.ExecuteJSON(ctx, c, sdkclient.StartWorkflowOptions{TaskQueue: "tsworker"}, "hello", `["Temporal"]`)
+func ExecuteJSON(ctx context.Context, c sdkclient.Client, opts sdkclient.StartWorkflowOptions, workflowType, argsJSON string) (string, error) {
+	run, err := StartJSON(ctx, c, opts, workflowType, argsJSON)
+	if err != nil {
+		return "", err
+	}
+	return ResultJSON(ctx, run)
+}
