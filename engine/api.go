@@ -24,6 +24,10 @@ func (r *run) installHost() {
 	set("workflowInfo", r.workflowInfo)
 	set("uuid4", func(goja.FunctionCall) goja.Value { return r.vm.ToValue(r.rt.UUID4()) })
 	set("condition", r.condition)
+	set("setHandler", r.setHandler)
+	set("setDefaultSignalHandler", r.setDefaultSignalHandler)
+	set("currentUpdateInfo", r.currentUpdateInfo)
+	set("allHandlersFinished", r.allHandlersFinished)
 	set("inWorkflowContext", func(goja.FunctionCall) goja.Value { return r.vm.ToValue(r.ctx != nil) })
 	_ = h.Set("log", r.logObject())
 	_ = h.Set("enums", r.enums())
@@ -56,12 +60,13 @@ func (r *run) requireContext(api string) {
 
 func (r *run) sleep(c goja.FunctionCall) goja.Value {
 	r.requireContext("sleep")
+	r.requireWritable("sleep")
 	d, err := parseDuration(c.Argument(0))
 	if err != nil {
 		panic(r.vm.NewTypeError("sleep: %v", err))
 	}
 	p, resolve, reject := r.vm.NewPromise()
-	r.await(workflow.NewTimer(r.ctx, sleepDuration(d)), func(f workflow.Future) {
+	r.await(workflow.NewTimer(r.scopeCtx(), sleepDuration(d)), func(f workflow.Future) {
 		if err := f.Get(r.ctx, nil); err != nil {
 			_ = reject(r.toJSError(err))
 			return
@@ -83,9 +88,10 @@ func sleepDuration(d time.Duration) time.Duration {
 // SetTimeout implements setTimeout with a durable timer.
 func (r *run) SetTimeout(fn goja.Callable, ms int64, args []goja.Value) int64 {
 	r.requireContext("setTimeout")
+	r.requireWritable("setTimeout")
 	r.timerID++
 	id := r.timerID
-	ctx, cancel := workflow.WithCancel(r.ctx)
+	ctx, cancel := workflow.WithCancel(r.scopeCtx())
 	if r.timers == nil {
 		r.timers = map[int64]workflow.CancelFunc{}
 	}
@@ -115,6 +121,7 @@ func (r *run) ClearTimeout(id int64) {
 
 func (r *run) condition(c goja.FunctionCall) goja.Value {
 	r.requireContext("condition")
+	r.requireWritable("condition")
 	fn, ok := goja.AssertFunction(c.Argument(0))
 	if !ok {
 		panic(r.vm.NewTypeError("condition: the first argument must be a function"))
@@ -126,7 +133,7 @@ func (r *run) condition(c goja.FunctionCall) goja.Value {
 		if err != nil {
 			panic(r.vm.NewTypeError("condition: timeout: %v", err))
 		}
-		ctx, cancel := workflow.WithCancel(r.ctx)
+		ctx, cancel := workflow.WithCancel(r.scopeCtx())
 		cd.cancel = cancel
 		r.await(workflow.NewTimer(ctx, sleepDuration(d)), func(f workflow.Future) {
 			if cd.done || f.Get(r.ctx, nil) != nil {
@@ -142,6 +149,7 @@ func (r *run) condition(c goja.FunctionCall) goja.Value {
 
 func (r *run) activity(c goja.FunctionCall) goja.Value {
 	r.requireContext("proxyActivities")
+	r.requireWritable("activity "+c.Argument(0).String())
 	name := c.Argument(0).String()
 	opts, err := r.activityOptions(c.Argument(2))
 	if err != nil {
@@ -152,7 +160,7 @@ func (r *run) activity(c goja.FunctionCall) goja.Value {
 		panic(r.vm.NewTypeError("activity %s: %v", name, err))
 	}
 	p, resolve, reject := r.vm.NewPromise()
-	f := workflow.ExecuteActivity(workflow.WithActivityOptions(r.ctx, opts), name, args...)
+	f := workflow.ExecuteActivity(workflow.WithActivityOptions(r.scopeCtx(), opts), name, args...)
 	r.await(f, func(f workflow.Future) {
 		var raw converter.RawValue
 		if err := f.Get(r.ctx, &raw); err != nil {

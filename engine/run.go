@@ -31,7 +31,49 @@ type run struct {
 
 	classes failureClasses
 	goErrs  map[*goja.Object]error // Go errors behind JS failures, to rethrow as they were
+
+	root, cur, saved *asyncCtx // async context: the root's, the current one, the one before a job
+
+	signalHandlers map[string]*handler
+	queryHandlers  map[string]*handler
+	updateHandlers map[string]*handler
+	defaultSignal  *handler
+	delivering     bool
+	signalRuns     []*execution // async signal handlers still running
+	failure        goja.Value   // a Temporal failure thrown by a handler: fails the workflow
+	readOnly       string       // non-empty while a query handler or validator runs
 }
+
+// asyncCtx is what follows JS code across awaits (goja's async context
+// tracking): the cancellation scope it runs in and, in update handlers, the
+// update it serves.
+type asyncCtx struct {
+	scope      *scope
+	updateID   string
+	updateName string
+}
+
+// scope is a cancellation scope; the root scope is the workflow's.
+type scope struct {
+	ctx workflow.Context
+}
+
+// Grab implements goja.AsyncContextTracker.
+func (r *run) Grab() any { return r.cur }
+
+// Resumed implements goja.AsyncContextTracker.
+func (r *run) Resumed(o any) {
+	r.saved = r.cur
+	if c, ok := o.(*asyncCtx); ok && c != nil {
+		r.cur = c
+	}
+}
+
+// Exited implements goja.AsyncContextTracker.
+func (r *run) Exited() { r.cur = r.saved }
+
+// scopeCtx is the workflow context of the current cancellation scope.
+func (r *run) scopeCtx() workflow.Context { return r.cur.scope.ctx }
 
 // cond is a pending condition(): its predicate and the promise to settle.
 type cond struct {
@@ -52,6 +94,9 @@ func newRun(ctx workflow.Context, w *Workflows, in *inbound) *run {
 		Timers: r,
 	})
 	r.vm = r.rt.VM
+	r.root = &asyncCtx{scope: &scope{ctx: ctx}}
+	r.cur = r.root
+	r.vm.SetAsyncContextTracker(r)
 	r.sel = workflow.NewSelector(ctx)
 	r.wakeCh = workflow.NewBufferedChannel(ctx, 1)
 	r.sel.AddReceive(r.wakeCh, func(c workflow.ReceiveChannel, more bool) { c.ReceiveAsync(nil) })
@@ -66,6 +111,8 @@ func newProbeRun(w *Workflows) *run {
 	r := &run{w: w}
 	r.rt = jsruntime.New(jsruntime.Env{Log: func(string, string) {}})
 	r.vm = r.rt.VM
+	r.root = &asyncCtx{scope: &scope{}}
+	r.cur = r.root
 	r.installHost()
 	return r
 }
@@ -124,6 +171,9 @@ func (r *run) execute(name string, payloads []*commonpb.Payload) (converter.RawV
 	for isPromise {
 		r.deliverSignals()
 		r.checkConditions()
+		if r.failure != nil {
+			return r.failValue(r.failure)
+		}
 		switch root.State() {
 		case goja.PromiseStateFulfilled:
 			ret, isPromise = root.Result(), false
@@ -133,17 +183,13 @@ func (r *run) execute(name string, payloads []*commonpb.Payload) (converter.RawV
 		}
 		r.sel.Select(r.ctx)
 	}
+	r.warnUnfinishedSignals()
 	p, err := r.rt.ToPayload(ret)
 	if err != nil {
 		panic(fmt.Errorf("workflow %s returned a value that cannot be serialized: %w", name, err))
 	}
 	return converter.NewRawValue(p), nil
 }
-
-// deliverSignals hands queued signals to their JS handlers, in order.
-// (Signal handlers arrive with the messages API; until one is set, signals
-// stay queued, as in the TypeScript SDK.)
-func (r *run) deliverSignals() {}
 
 // checkConditions settles every condition() whose predicate is now true,
 // until none changes: a resolved condition may make another one true.

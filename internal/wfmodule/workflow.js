@@ -154,3 +154,33 @@ export function proxyActivities(options) {
     },
   });
 }
+
+// ---- messages ------------------------------------------------------------
+
+export function defineSignal(name) {
+  return { type: 'signal', name };
+}
+export function defineQuery(name) {
+  return { type: 'query', name };
+}
+export function defineUpdate(name) {
+  return { type: 'update', name };
+}
+export const setHandler = h.setHandler;
+export const setDefaultSignalHandler = h.setDefaultSignalHandler;
+export const currentUpdateInfo = h.currentUpdateInfo;
+export const allHandlersFinished = h.allHandlersFinished;
+export const HandlerUnfinishedPolicy = { WARN_AND_ABANDON: 'WARN_AND_ABANDON', ABANDON: 'ABANDON' };
+
+export class Trigger {
+  constructor() {
+    this.promise = new Promise((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+    });
+    this.promise.catch(() => undefined);
+  }
+  then(onfulfilled, onrejected) {
+    return this.promise.then(onfulfilled, onrejected);
+  }
+}

@@ -1,0 +1,538 @@
+package engine
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"reflect"
+	"sort"
+	"strings"
+
+	"github.com/dop251/goja"
+	commonpb "go.temporal.io/api/common/v1"
+	"go.temporal.io/sdk/converter"
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+)
+
+// handlerArity is how many arguments a query or update may carry. The Go SDK
+// decodes handler arguments by the Go handler's parameters; JS handlers take
+// any number, so the Go side declares this many raw parameters and unused
+// ones stay empty.
+const handlerArity = 32
+
+var (
+	rawValueType = reflect.TypeOf(converter.RawValue{})
+	ctxType      = reflect.TypeOf((*workflow.Context)(nil)).Elem()
+	errorType    = reflect.TypeOf((*error)(nil)).Elem()
+
+	// func(a0 ... a31 RawValue) (RawValue, error)
+	queryFnType = reflect.FuncOf(repeat(rawValueType, handlerArity), []reflect.Type{rawValueType, errorType}, false)
+	// func(ctx workflow.Context, a0 ... a31 RawValue) (RawValue, error)
+	updateFnType = reflect.FuncOf(append([]reflect.Type{ctxType}, repeat(rawValueType, handlerArity)...), []reflect.Type{rawValueType, errorType}, false)
+	// func(ctx workflow.Context, a0 ... a31 RawValue) error
+	validatorFnType = reflect.FuncOf(append([]reflect.Type{ctxType}, repeat(rawValueType, handlerArity)...), []reflect.Type{errorType}, false)
+)
+
+func repeat(t reflect.Type, n int) []reflect.Type {
+	out := make([]reflect.Type, n)
+	for i := range out {
+		out[i] = t
+	}
+	return out
+}
+
+// handler is a JS message handler set with setHandler.
+type handler struct {
+	fn          goja.Callable
+	validator   goja.Callable
+	description string
+	abandon     bool // unfinishedPolicy ABANDON
+}
+
+// execution is a running async signal handler.
+type execution struct {
+	name    string
+	abandon bool
+}
+
+// setHandler implements setHandler(def, handler, options).
+func (r *run) setHandler(c goja.FunctionCall) goja.Value {
+	r.requireContext("setHandler")
+	r.requireWritable("setHandler")
+	def, ok := c.Argument(0).(*goja.Object)
+	if !ok {
+		panic(r.vm.NewTypeError("setHandler: the first argument must be a definition from defineSignal, defineQuery or defineUpdate"))
+	}
+	kind, name := str2(def.Get("type")), str2(def.Get("name"))
+	if name == "" {
+		panic(r.vm.NewTypeError("setHandler: the definition has no name"))
+	}
+	var h *handler
+	if fnv := c.Argument(1); !goja.IsUndefined(fnv) && !goja.IsNull(fnv) {
+		fn, ok := goja.AssertFunction(fnv)
+		if !ok {
+			panic(r.vm.NewTypeError("setHandler: the handler for %s %q must be a function", kind, name))
+		}
+		h = &handler{fn: fn}
+		if o, ok := c.Argument(2).(*goja.Object); ok {
+			h.description = str2(o.Get("description"))
+			h.abandon = str2(o.Get("unfinishedPolicy")) == "ABANDON"
+			if v := o.Get("validator"); v != nil && !goja.IsUndefined(v) && !goja.IsNull(v) {
+				if h.validator, ok = goja.AssertFunction(v); !ok {
+					panic(r.vm.NewTypeError("setHandler: the validator for update %q must be a function", name))
+				}
+			}
+		}
+	}
+	switch kind {
+	case "signal":
+		r.setSignalHandler(name, h)
+	case "query":
+		r.setQueryHandler(name, h)
+	case "update":
+		r.setUpdateHandler(name, h)
+	default:
+		panic(r.vm.NewTypeError("setHandler: unknown definition type %q; use defineSignal, defineQuery or defineUpdate", kind))
+	}
+	return goja.Undefined()
+}
+
+func (r *run) setSignalHandler(name string, h *handler) {
+	if r.signalHandlers == nil {
+		r.signalHandlers = map[string]*handler{}
+	}
+	if h == nil {
+		delete(r.signalHandlers, name)
+		return
+	}
+	r.signalHandlers[name] = h
+	// Listed in the workflow's metadata (the Web UI shows it).
+	_ = workflow.GetSignalChannelWithOptions(r.ctx, name, workflow.SignalChannelOptions{Description: h.description})
+	r.deliverSignals()
+}
+
+func (r *run) setDefaultSignalHandler(c goja.FunctionCall) goja.Value {
+	r.requireContext("setDefaultSignalHandler")
+	r.requireWritable("setDefaultSignalHandler")
+	if v := c.Argument(0); goja.IsUndefined(v) || goja.IsNull(v) {
+		r.defaultSignal = nil
+	} else if fn, ok := goja.AssertFunction(v); ok {
+		r.defaultSignal = &handler{fn: fn}
+	} else {
+		panic(r.vm.NewTypeError("setDefaultSignalHandler: the handler must be a function"))
+	}
+	r.deliverSignals()
+	return goja.Undefined()
+}
+
+// deliverSignals hands queued signals to their handlers, in history order.
+// A signal without a handler stays queued until one is set (or a default
+// handler is), as in the TypeScript SDK; later signals that have a handler
+// are not held up by it.
+func (r *run) deliverSignals() {
+	if r.in == nil || r.delivering {
+		return
+	}
+	r.delivering = true
+	defer func() { r.delivering = false }()
+	for {
+		idx := -1
+		var h *handler
+		for i, s := range r.in.pending {
+			if h = r.signalHandlers[s.name]; h != nil {
+				idx = i
+				break
+			}
+			if r.defaultSignal != nil {
+				h, idx = r.defaultSignal, i
+				break
+			}
+		}
+		if idx < 0 {
+			return
+		}
+		s := r.in.pending[idx]
+		r.in.pending = append(r.in.pending[:idx], r.in.pending[idx+1:]...)
+		r.callSignalHandler(s, h, h == r.defaultSignal && r.signalHandlers[s.name] == nil)
+	}
+}
+
+func (r *run) callSignalHandler(s signal, h *handler, isDefault bool) {
+	args := make([]goja.Value, 0, len(s.payloads)+1)
+	if isDefault {
+		args = append(args, r.vm.ToValue(s.name))
+	}
+	for i, p := range s.payloads {
+		v, err := r.rt.FromPayload(p)
+		if err != nil {
+			r.logger.Warn("dropping signal whose arguments cannot be decoded", "signal", s.name, "argument", i, "error", err)
+			return
+		}
+		args = append(args, v)
+	}
+	prev := r.cur
+	r.cur = r.root
+	defer func() { r.cur = prev }()
+	ret, err := h.fn(goja.Undefined(), args...)
+	if err != nil {
+		r.handlerFailed("signal handler "+s.name, err)
+		return
+	}
+	p, ok := ret.Export().(*goja.Promise)
+	if !ok || p.State() != goja.PromiseStatePending {
+		if ok && p.State() == goja.PromiseStateRejected {
+			r.handlerRejected("signal handler "+s.name, p.Result())
+		}
+		return
+	}
+	ex := &execution{name: s.name, abandon: h.abandon}
+	r.signalRuns = append(r.signalRuns, ex)
+	r.onSettle(p, func(v goja.Value, rejected bool) {
+		for i, e := range r.signalRuns {
+			if e == ex {
+				r.signalRuns = append(r.signalRuns[:i], r.signalRuns[i+1:]...)
+				break
+			}
+		}
+		if rejected {
+			r.handlerRejected("signal handler "+s.name, v)
+		}
+	})
+}
+
+// handlerFailed records an exception thrown by a message handler: a Temporal
+// failure fails the workflow, anything else the workflow task.
+func (r *run) handlerFailed(what string, err error) {
+	var ex *goja.Exception
+	if errors.As(err, &ex) {
+		r.handlerRejected(what, ex.Value())
+		return
+	}
+	panic(r.taskFailure(what, err))
+}
+
+func (r *run) handlerRejected(what string, v goja.Value) {
+	if r.instanceOf(v, r.classes.temporal) {
+		if r.failure == nil {
+			r.failure = v
+		}
+		r.wake()
+		return
+	}
+	panic(r.taskFailureValue(what+" failed", v))
+}
+
+// onSettle calls cb once p settles, from within the JS job queue.
+func (r *run) onSettle(p *goja.Promise, cb func(v goja.Value, rejected bool)) {
+	then, _ := goja.AssertFunction(r.vm.ToValue(p).ToObject(r.vm).Get("then"))
+	onOK := r.vm.ToValue(func(c goja.FunctionCall) goja.Value { cb(c.Argument(0), false); return goja.Undefined() })
+	onErr := r.vm.ToValue(func(c goja.FunctionCall) goja.Value { cb(c.Argument(0), true); return goja.Undefined() })
+	_, _ = then(r.vm.ToValue(p), onOK, onErr)
+}
+
+// ---- queries -------------------------------------------------------------
+
+func (r *run) setQueryHandler(name string, h *handler) {
+	if r.queryHandlers == nil {
+		r.queryHandlers = map[string]*handler{}
+	}
+	_, registered := r.queryHandlers[name]
+	r.queryHandlers[name] = h
+	if registered {
+		return
+	}
+	desc := ""
+	if h != nil {
+		desc = h.description
+	}
+	fn := reflect.MakeFunc(queryFnType, func(in []reflect.Value) []reflect.Value {
+		res, err := r.query(name, rawArgs(in))
+		return []reflect.Value{reflect.ValueOf(res), errValue(err)}
+	}).Interface()
+	if err := workflow.SetQueryHandlerWithOptions(r.ctx, name, fn, workflow.QueryHandlerOptions{Description: desc}); err != nil {
+		panic(r.vm.NewGoError(fmt.Errorf("setHandler: query %q: %w", name, err)))
+	}
+}
+
+// query runs a query handler: synchronously and read-only.
+func (r *run) query(name string, payloads []*commonpb.Payload) (converter.RawValue, error) {
+	h := r.queryHandlers[name]
+	if h == nil {
+		return converter.RawValue{}, fmt.Errorf("Workflow did not register a handler for %s. Registered queries: [%s]", name, strings.Join(r.queryNames(), ", "))
+	}
+	args, err := r.decodeArgs(payloads)
+	if err != nil {
+		return converter.RawValue{}, fmt.Errorf("query %s: %w", name, err)
+	}
+	defer r.enterReadOnly("query handler")()
+	ret, err := h.fn(goja.Undefined(), args...)
+	if err != nil {
+		return converter.RawValue{}, r.messageError(err)
+	}
+	if _, ok := ret.Export().(*goja.Promise); ok {
+		return converter.RawValue{}, errors.New("Query handlers should not return a Promise")
+	}
+	p, err := r.rt.ToPayload(ret)
+	if err != nil {
+		return converter.RawValue{}, fmt.Errorf("query %s: %w", name, err)
+	}
+	return converter.NewRawValue(p), nil
+}
+
+func (r *run) queryNames() []string {
+	var out []string
+	for k, h := range r.queryHandlers {
+		if h != nil {
+			out = append(out, k)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// ---- updates -------------------------------------------------------------
+
+func (r *run) setUpdateHandler(name string, h *handler) {
+	if r.updateHandlers == nil {
+		r.updateHandlers = map[string]*handler{}
+	}
+	_, registered := r.updateHandlers[name]
+	r.updateHandlers[name] = h
+	if registered {
+		return
+	}
+	var opts workflow.UpdateHandlerOptions
+	if h != nil {
+		opts.Description = h.description
+		if h.abandon {
+			opts.UnfinishedPolicy = workflow.HandlerUnfinishedPolicyAbandon
+		}
+	}
+	opts.Validator = reflect.MakeFunc(validatorFnType, func(in []reflect.Value) []reflect.Value {
+		return []reflect.Value{errValue(r.validateUpdate(name, rawArgs(in[1:])))}
+	}).Interface()
+	fn := reflect.MakeFunc(updateFnType, func(in []reflect.Value) []reflect.Value {
+		ctx := in[0].Interface().(workflow.Context)
+		res, err := r.update(ctx, name, rawArgs(in[1:]))
+		return []reflect.Value{reflect.ValueOf(res), errValue(err)}
+	}).Interface()
+	if err := workflow.SetUpdateHandlerWithOptions(r.ctx, name, fn, opts); err != nil {
+		panic(r.vm.NewGoError(fmt.Errorf("setHandler: update %q: %w", name, err)))
+	}
+}
+
+func (r *run) updateHandler(name string) (*handler, error) {
+	h := r.updateHandlers[name]
+	if h == nil {
+		var names []string
+		for k, h := range r.updateHandlers {
+			if h != nil {
+				names = append(names, k)
+			}
+		}
+		sort.Strings(names)
+		return nil, temporal.NewApplicationError(fmt.Sprintf("No registered handler for update: %s. Registered updates: [%s]", name, strings.Join(names, ", ")), "Error")
+	}
+	return h, nil
+}
+
+// validateUpdate runs an update's validator, read-only. A throw rejects the
+// update before it is written to history.
+func (r *run) validateUpdate(name string, payloads []*commonpb.Payload) error {
+	h, err := r.updateHandler(name)
+	if err != nil || h.validator == nil {
+		return err
+	}
+	args, err := r.decodeArgs(payloads)
+	if err != nil {
+		return temporal.NewApplicationError(fmt.Sprintf("update %s: %v", name, err), "InvalidArgument")
+	}
+	defer r.enterReadOnly("update validator")()
+	ret, err := h.validator(goja.Undefined(), args...)
+	if err != nil {
+		return r.messageError(err)
+	}
+	if _, ok := ret.Export().(*goja.Promise); ok {
+		return temporal.NewApplicationError("Update validators must be synchronous", "Error")
+	}
+	return nil
+}
+
+// update runs an update handler on the update's own coroutine, waiting for
+// its promise, which settles as the run's loop makes progress.
+func (r *run) update(ctx workflow.Context, name string, payloads []*commonpb.Payload) (converter.RawValue, error) {
+	h, err := r.updateHandler(name)
+	if err != nil {
+		return converter.RawValue{}, err
+	}
+	args, err := r.decodeArgs(payloads)
+	if err != nil {
+		return converter.RawValue{}, temporal.NewApplicationError(fmt.Sprintf("update %s: %v", name, err), "InvalidArgument")
+	}
+	info := workflow.GetCurrentUpdateInfo(ctx)
+	uctx := &asyncCtx{scope: r.root.scope, updateID: info.ID, updateName: name}
+	prev := r.cur
+	r.cur = uctx
+	ret, err := h.fn(goja.Undefined(), args...)
+	r.cur = prev
+	defer r.wake() // state may have changed: let the loop re-check conditions
+	if err != nil {
+		var ex *goja.Exception
+		if errors.As(err, &ex) {
+			return converter.RawValue{}, r.updateFailure(name, ex.Value())
+		}
+		panic(r.taskFailure("update handler "+name, err))
+	}
+	value := ret
+	if p, ok := ret.Export().(*goja.Promise); ok {
+		f, set := workflow.NewFuture(ctx)
+		var result goja.Value
+		var rejected bool
+		r.onSettle(p, func(v goja.Value, rej bool) {
+			result, rejected = v, rej
+			set.Set(nil, nil)
+		})
+		r.wake()
+		_ = f.Get(ctx, nil)
+		if rejected {
+			return converter.RawValue{}, r.updateFailure(name, result)
+		}
+		value = result
+	}
+	pl, err := r.rt.ToPayload(value)
+	if err != nil {
+		return converter.RawValue{}, temporal.NewApplicationError(fmt.Sprintf("update %s: result: %v", name, err), "Error")
+	}
+	return converter.NewRawValue(pl), nil
+}
+
+// updateFailure: a Temporal failure fails the update; anything else fails
+// the workflow task, as in the TypeScript SDK.
+func (r *run) updateFailure(name string, v goja.Value) error {
+	if r.instanceOf(v, r.classes.temporal) {
+		return r.toGoError(v)
+	}
+	panic(r.taskFailureValue("update handler "+name+" failed", v))
+}
+
+// messageError turns an exception from a query handler or validator into
+// the error the caller receives.
+func (r *run) messageError(err error) error {
+	var ex *goja.Exception
+	if !errors.As(err, &ex) {
+		return err
+	}
+	v := ex.Value()
+	if r.instanceOf(v, r.classes.temporal) {
+		return r.toGoError(v)
+	}
+	msg, _ := r.describe(v)
+	typ := ""
+	if o, ok := v.(*goja.Object); ok {
+		typ = str2(o.Get("name"))
+		if m := o.Get("message"); m != nil && !goja.IsUndefined(m) {
+			msg = m.String()
+		}
+	}
+	return temporal.NewApplicationError(msg, typ)
+}
+
+func (r *run) currentUpdateInfo(goja.FunctionCall) goja.Value {
+	if r.cur == nil || r.cur.updateID == "" {
+		return goja.Undefined()
+	}
+	o := r.vm.NewObject()
+	_ = o.Set("id", r.cur.updateID)
+	_ = o.Set("name", r.cur.updateName)
+	return o
+}
+
+func (r *run) allHandlersFinished(goja.FunctionCall) goja.Value {
+	return r.vm.ToValue(len(r.signalRuns) == 0 && workflow.AllHandlersFinished(r.ctx))
+}
+
+// warnUnfinishedSignals logs the TypeScript SDK's warning when the workflow
+// completes while async signal handlers still run.
+func (r *run) warnUnfinishedSignals() {
+	counts := map[string]int{}
+	var names []string
+	for _, e := range r.signalRuns {
+		if e.abandon {
+			continue
+		}
+		if counts[e.name] == 0 {
+			names = append(names, e.name)
+		}
+		counts[e.name]++
+	}
+	if len(names) == 0 {
+		return
+	}
+	type entry struct {
+		Name  string `json:"name"`
+		Count int    `json:"count"`
+	}
+	list := make([]entry, len(names))
+	for i, n := range names {
+		list[i] = entry{n, counts[n]}
+	}
+	b, _ := json.Marshal(list)
+	r.logger.Warn(unfinishedSignalMessage + " The following signals were unfinished (and warnings were not disabled for their handler): " + string(b))
+}
+
+const unfinishedSignalMessage = "[TMPRL1102] Workflow finished while a signal handler was still running. " +
+	"This may have interrupted work that the signal handler was doing. You can wait for all update and signal " +
+	"handlers to complete by using `await workflow.condition(workflow.allHandlersFinished)`. Alternatively, if both " +
+	"you and the clients sending the update are okay with interrupting running handlers when the workflow finishes, " +
+	"then you can disable this warning by passing an option when setting the handler: " +
+	"`workflow.setHandler(mySignal, mySignalHandler, {unfinishedPolicy: HandlerUnfinishedPolicy.ABANDON});`."
+
+func (r *run) decodeArgs(payloads []*commonpb.Payload) ([]goja.Value, error) {
+	args := make([]goja.Value, len(payloads))
+	for i, p := range payloads {
+		v, err := r.rt.FromPayload(p)
+		if err != nil {
+			return nil, fmt.Errorf("decode argument %d: %w", i, err)
+		}
+		args[i] = v
+	}
+	return args, nil
+}
+
+// rawArgs collects the payloads of a handler's RawValue parameters, up to the
+// first empty one.
+func rawArgs(in []reflect.Value) []*commonpb.Payload {
+	var out []*commonpb.Payload
+	for _, v := range in {
+		rv, ok := v.Interface().(converter.RawValue)
+		if !ok || rv.Payload() == nil {
+			break
+		}
+		out = append(out, rv.Payload())
+	}
+	return out
+}
+
+func errValue(err error) reflect.Value {
+	if err == nil {
+		return reflect.Zero(errorType)
+	}
+	return reflect.ValueOf(&err).Elem()
+}
+
+// enterReadOnly marks the run read-only (queries, validators) until the
+// returned function is called.
+func (r *run) enterReadOnly(what string) func() {
+	prev := r.readOnly
+	r.readOnly = what
+	return func() { r.readOnly = prev }
+}
+
+// requireWritable throws when api is called from a query handler or an
+// update validator, which must not change the workflow.
+func (r *run) requireWritable(api string) {
+	if r.readOnly != "" {
+		panic(r.vm.NewTypeError("%s() cannot be used in a %s: query handlers and update validators must not change the workflow", api, r.readOnly))
+	}
+}
