@@ -149,7 +149,7 @@ func (r *run) condition(c goja.FunctionCall) goja.Value {
 
 func (r *run) activity(c goja.FunctionCall) goja.Value {
 	r.requireContext("proxyActivities")
-	r.requireWritable("activity "+c.Argument(0).String())
+	r.requireWritable("activity " + c.Argument(0).String())
 	name := c.Argument(0).String()
 	opts, err := r.activityOptions(c.Argument(2))
 	if err != nil {

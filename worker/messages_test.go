@@ -407,4 +407,3 @@ func (l *recordingLogger) find(s string) string {
 	}
 	return ""
 }
-
