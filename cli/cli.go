@@ -1,0 +1,143 @@
+// Package cli is the tsworker command line as a library, so a program with
+// its own Go activities gets every tsworker command:
+//
+//	package main
+//
+//	import "github.com/tsworker/tsworker/cli"
+//
+//	func main() {
+//		cli.Main(cli.Activities{"greet": Greet, "charge": Charge})
+//	}
+//
+// Then `go run . dev workflows.ts` starts a local Temporal server with its
+// Web UI and a worker that runs the workflows of workflows.ts with those
+// activities, and `go run . run workflows.ts --task-queue orders` runs the
+// same worker against a real server.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"reflect"
+	"sort"
+	"syscall"
+
+	"github.com/spf13/cobra"
+	"go.temporal.io/sdk/activity"
+
+	"github.com/tsworker/tsworker/worker"
+)
+
+// Activities maps the name a workflow calls an activity by to the Go
+// function that implements it. The worker also registers each name with a
+// lower-case first letter, so "Greet" is callable as greet() too. A value
+// may also be a pointer to a struct, whose exported methods are all
+// registered under their own names (the key is then only a label).
+type Activities map[string]any
+
+// Main runs the tsworker command line with os.Args and exits: status 0 on
+// success, 1 after printing "tsworker: <error>" to stderr. SIGINT and
+// SIGTERM stop the running command gracefully; a second one exits at once.
+func Main(acts Activities) {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	go func() {
+		<-ctx.Done()
+		// Restore the default handlers: a second Ctrl-C ends the process.
+		stop()
+	}()
+	root := NewRootCommand(acts)
+	err := root.ExecuteContext(ctx)
+	stop()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "%s: %v\n", root.Name(), err)
+		os.Exit(1)
+	}
+}
+
+// NewRootCommand returns the tsworker command with all its subcommands,
+// whose workers register acts. Errors are returned from Execute, not
+// printed: print them yourself (Main does). Commands write to the
+// command's Out and Err writers and stop when the context passed to
+// ExecuteContext is done.
+func NewRootCommand(acts Activities) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "tsworker",
+		Short: "Run Temporal workflows written in TypeScript, with activities written in Go",
+		Long: `tsworker runs Temporal workflows written in TypeScript or JavaScript against the
+@temporalio/workflow API, with activities that are Go functions. No Node.js or npm
+install is needed: workflow code is bundled and run inside tsworker.
+
+Start with 'tsworker dev': it starts a local Temporal server with its Web UI and a
+worker for your workflows, and reloads the worker when you save a file.`,
+		Example: `  # Develop: local server, Web UI, worker, reload on save
+  tsworker dev workflows.ts
+
+  # Run one workflow and print its result
+  tsworker dev workflows.ts --run greeting --input '"Temporal"'
+
+  # A worker for a real Temporal server
+  tsworker run workflows.ts --task-queue orders --address temporal.example.com:7233
+
+  # Bundle once, ship the bundle
+  tsworker bundle workflows.ts -o dist/workflows.js`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.CompletionOptions.HiddenDefaultCmd = true
+	root.SetFlagErrorFunc(flagError)
+	// One command per file; a new command is one more line here.
+	root.AddCommand(
+		newDevCommand(acts),
+		newRunCommand(acts),
+		newBundleCommand(),
+		newVersionCommand(),
+	)
+	return root
+}
+
+// flagError makes a bad flag one line that says where help is.
+func flagError(cmd *cobra.Command, err error) error {
+	return fmt.Errorf("%w (see '%s --help')", err, cmd.CommandPath())
+}
+
+// registerActivities registers acts on w. A value the Go SDK rejects (it
+// panics) is returned as an error naming the activity.
+func registerActivities(w *worker.Worker, acts Activities) (err error) {
+	names := make([]string, 0, len(acts))
+	for name := range acts {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		a := acts[name]
+		if err := registerActivity(w, name, a); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func registerActivity(w *worker.Worker, name string, a any) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("register activity %q: %v", name, r)
+		}
+	}()
+	v := reflect.ValueOf(a)
+	switch {
+	case v.Kind() == reflect.Func:
+		w.RegisterActivityWithOptions(a, activity.RegisterOptions{Name: name})
+	case v.Kind() == reflect.Pointer && v.Elem().Kind() == reflect.Struct:
+		w.RegisterActivity(a)
+	default:
+		return fmt.Errorf("register activity %q: want a function or a pointer to a struct, got %T", name, a)
+	}
+	return nil
+}
+
+// errInterrupted is returned when the command's context ends before its
+// work is done.
+var errInterrupted = errors.New("interrupted")

@@ -1,0 +1,512 @@
+package cli_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	sdkclient "go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/tsworker/tsworker/cli"
+	"github.com/tsworker/tsworker/client"
+	"github.com/tsworker/tsworker/devserver"
+)
+
+const workflows = "testdata/workflows.ts"
+
+// Greet is the activity the test workflows call.
+func Greet(_ context.Context, name string) (string, error) {
+	if name == "" {
+		return "", temporal.NewApplicationError("name is empty", "EmptyName")
+	}
+	return "Hello, " + name + "!", nil
+}
+
+var activities = cli.Activities{"greet": Greet}
+
+// The `run` tests share one embedded server; `dev` starts its own.
+var (
+	server     *devserver.Server
+	testClient sdkclient.Client
+	queueSeq   atomic.Int64
+)
+
+func TestMain(m *testing.M) {
+	ctx := context.Background()
+	srv, err := devserver.Start(ctx, devserver.Options{})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	c, err := client.Dial(ctx, client.Options{HostPort: srv.FrontendHostPort(), Logger: quietLogger{}})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	server, testClient = srv, c
+	code := m.Run()
+	c.Close()
+	srv.Stop()
+	os.Exit(code)
+}
+
+type quietLogger struct{}
+
+func (quietLogger) Debug(string, ...any) {}
+func (quietLogger) Info(string, ...any)  {}
+func (quietLogger) Warn(string, ...any)  {}
+func (quietLogger) Error(string, ...any) {}
+
+// syncBuffer is a bytes.Buffer that a running command and the test can
+// use at once.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// tsworker runs the command line in-process and returns what it printed.
+func tsworker(t *testing.T, args ...string) (stdout, stderr string, err error) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	var out, errOut syncBuffer
+	err = command(&out, &errOut, args).ExecuteContext(ctx)
+	return out.String(), errOut.String(), err
+}
+
+func command(out, errOut *syncBuffer, args []string) interface {
+	ExecuteContext(context.Context) error
+} {
+	root := cli.NewRootCommand(activities)
+	root.SetOut(out)
+	root.SetErr(errOut)
+	root.SetArgs(args)
+	return root
+}
+
+// background runs a long-lived command (dev, run) until stop is called;
+// stop cancels its context, as Ctrl-C does, and returns its error.
+type background struct {
+	out, err syncBuffer
+	cancel   context.CancelFunc
+	done     chan error
+}
+
+func startBackground(t *testing.T, args ...string) *background {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	b := &background{cancel: cancel, done: make(chan error, 1)}
+	go func() { b.done <- command(&b.out, &b.err, args).ExecuteContext(ctx) }()
+	t.Cleanup(func() { _ = b.stop(t) })
+	return b
+}
+
+func (b *background) stop(t *testing.T) error {
+	t.Helper()
+	b.cancel()
+	select {
+	case err := <-b.done:
+		b.done <- err // stop may be called again
+		return err
+	case <-time.After(30 * time.Second):
+		t.Fatalf("command did not stop\nstdout:\n%s\nstderr:\n%s", b.out.String(), b.err.String())
+		return nil
+	}
+}
+
+// waitFor waits until buf contains want, failing if the command ends first.
+func (b *background) waitFor(t *testing.T, buf *syncBuffer, want string) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for !strings.Contains(buf.String(), want) {
+		select {
+		case err := <-b.done:
+			b.done <- err
+			t.Fatalf("command ended (%v) before printing %q\nstdout:\n%s\nstderr:\n%s", err, want, b.out.String(), b.err.String())
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no %q after 30s\nstdout:\n%s\nstderr:\n%s", want, b.out.String(), b.err.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func freePort(t *testing.T) int {
+	t.Helper()
+	p, err := devserver.FreePort("127.0.0.1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestDevRun(t *testing.T) {
+	tests := []struct {
+		name       string
+		args       []string
+		wantOut    string
+		wantErr    string   // in the returned error
+		wantStderr []string // lines of progress and failure
+	}{
+		{
+			name:       "activity",
+			args:       []string{"--run", "hello", "--input", `"Temporal"`},
+			wantOut:    `"Hello, Temporal!"` + "\n",
+			wantStderr: []string{"  WorkflowExecutionStarted hello\n", "  TimerStarted 10ms\n", "  ActivityTaskScheduled greet\n", "  ActivityTaskCompleted greet\n", "  WorkflowExecutionCompleted\n"},
+		},
+		{
+			name:       "arguments array, key order kept",
+			args:       []string{"--run", "pair", "--input", `["x", 2]`, "--workflow-id", "my-pair"},
+			wantOut:    `{"b":2,"a":"x"}` + "\n",
+			wantStderr: []string{"Started pair (workflow id my-pair)"},
+		},
+		{
+			name:    "undefined is null",
+			args:    []string{"--run", "nothing"},
+			wantOut: "null\n",
+		},
+		{
+			name:       "workflow failure",
+			args:       []string{"--run", "fails"},
+			wantErr:    "workflow fails failed: bad input (type ValidationError)",
+			wantStderr: []string{"  WorkflowExecutionFailed\n", "ApplicationFailure: bad input [type ValidationError, non-retryable]"},
+		},
+		{
+			name:    "activity failure with its cause",
+			args:    []string{"--run", "activityFails"},
+			wantErr: "workflow activityFails failed: activity error: name is empty (type EmptyName)",
+			wantStderr: []string{
+				"  ActivityTaskFailed greet: name is empty (type EmptyName)",
+				"ActivityFailure: activity error [activity greet",
+				"caused by ApplicationFailure: name is empty [type EmptyName]",
+			},
+		},
+		{
+			name:       "workflow task failure ends the run",
+			args:       []string{"--run", "buggy"},
+			wantErr:    "workflow buggy: workflow task failed: TypeError",
+			wantStderr: []string{"WorkflowTaskFailed", "    at buggy (", "workflows.ts:30:"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			args := append([]string{"dev", workflows, "--headless", "--port", "0", "--log-level", "warn"}, tt.args...)
+			out, errOut, err := tsworker(t, args...)
+			if tt.wantErr == "" && err != nil {
+				t.Fatalf("error: %v\nstderr:\n%s", err, errOut)
+			}
+			if tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)) {
+				t.Fatalf("error %v, want %q\nstderr:\n%s", err, tt.wantErr, errOut)
+			}
+			if out != tt.wantOut {
+				t.Errorf("stdout %q, want %q", out, tt.wantOut)
+			}
+			for _, w := range tt.wantStderr {
+				if !strings.Contains(errOut, w) {
+					t.Errorf("stderr has no %q:\n%s", w, errOut)
+				}
+			}
+		})
+	}
+}
+
+func TestDevErrors(t *testing.T) {
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	busyPort := strconv.Itoa(busy.Addr().(*net.TCPAddr).Port)
+
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"bad input", []string{"dev", workflows, "--run", "hello", "--input", `{"a":`},
+			"--input is not valid JSON (unexpected end of JSON input); pass a JSON array of arguments"},
+		{"unquoted string", []string{"dev", workflows, "--run", "hello", "--input", "Temporal"},
+			`strings are quoted in JSON: --input '"Temporal"'`},
+		{"input without run", []string{"dev", workflows, "--input", "1"}, "--input needs --run WORKFLOW"},
+		{"missing file", []string{"dev", "testdata/nope.ts"}, "testdata/nope.ts: no such file or directory; pass a .ts or .js file"},
+		{"no workflows", []string{"dev", "testdata/noexports.ts"}, "no workflows: the file exports no functions"},
+		{"unknown workflow", []string{"dev", workflows, "--run", "nope"},
+			`workflow "nope" is not exported by testdata/workflows.ts; its workflows are: activityFails, buggy, fails, hello, nothing, pair`},
+		{"port in use", []string{"dev", workflows, "--port", busyPort},
+			"port " + busyPort + " on 127.0.0.1 is in use (is another `tsworker dev` or Temporal server running?); stop it, or pass --port with another port"},
+		{"bad port", []string{"dev", workflows, "--port", "99999"}, "--port 99999: want a TCP port"},
+		{"bad log level", []string{"dev", workflows, "--log-level", "loud"}, `--log-level "loud": want debug, info, warn, error or off`},
+		{"unknown flag", []string{"dev", "--nope"}, "unknown flag: --nope (see 'tsworker dev --help')"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out, errOut, err := tsworker(t, tt.args...)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("error %v, want %q", err, tt.want)
+			}
+			if strings.Contains(err.Error(), "\n") {
+				t.Errorf("error is not one line: %q", err)
+			}
+			if strings.Contains(out+errOut, "Usage:") {
+				t.Errorf("usage printed on error:\n%s%s", out, errOut)
+			}
+		})
+	}
+}
+
+func TestDevReload(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "workflows.ts")
+	write := func(src string) {
+		t.Helper()
+		if err := os.WriteFile(file, []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	version := func(v string) string {
+		return "export async function version(): Promise<string> { return '" + v + "'; }\n"
+	}
+	write(version("v1"))
+	port := freePort(t)
+	dev := startBackground(t, "dev", dir, "--headless", "--port", strconv.Itoa(port), "--task-queue", "reload", "--log-level", "warn")
+	dev.waitFor(t, &dev.out, "Watching for changes")
+	for _, want := range []string{"Temporal server: 127.0.0.1:" + strconv.Itoa(port), "Task queue:      reload", "Workflows:       version (from " + file + ")"} {
+		if !strings.Contains(dev.out.String(), want) {
+			t.Errorf("banner has no %q:\n%s", want, dev.out.String())
+		}
+	}
+
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	c, err := client.Dial(ctx, client.Options{HostPort: "127.0.0.1:" + strconv.Itoa(port), Logger: quietLogger{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	run := func(want string) {
+		t.Helper()
+		out, err := client.ExecuteJSON(ctx, c, sdkclient.StartWorkflowOptions{TaskQueue: "reload"}, "version", "")
+		if err != nil || out != want {
+			t.Fatalf("version() = %s, %v; want %s\nstdout:\n%s\nstderr:\n%s", out, err, want, dev.out.String(), dev.err.String())
+		}
+	}
+	run(`"v1"`)
+
+	write(version("v2"))
+	dev.waitFor(t, &dev.out, "reloaded: version")
+	run(`"v2"`)
+
+	write("export async function version( {\n")
+	dev.waitFor(t, &dev.err, "reload failed, the previous code keeps running: bundle ")
+	run(`"v2"`)
+
+	write(version("v3") + "export async function extra() {}\n")
+	dev.waitFor(t, &dev.out, "reloaded: extra, version")
+	run(`"v3"`)
+
+	if err := dev.stop(t); err != nil {
+		t.Fatalf("dev returned %v after Ctrl-C", err)
+	}
+	if !strings.Contains(dev.out.String(), "Stopping.") {
+		t.Errorf("no goodbye:\n%s", dev.out.String())
+	}
+}
+
+func TestBundleThenRun(t *testing.T) {
+	dir := t.TempDir()
+	bundle := filepath.Join(dir, "dist", "workflows.js")
+	out, errOut, err := tsworker(t, "bundle", workflows, "-o", bundle)
+	if err != nil {
+		t.Fatalf("bundle: %v\n%s", err, errOut)
+	}
+	if !strings.Contains(out, "Wrote "+bundle) || !strings.Contains(out, "Workflows: activityFails, buggy, fails, hello, nothing, pair") {
+		t.Errorf("bundle printed:\n%s", out)
+	}
+	code, err := os.ReadFile(bundle)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.HasPrefix(code, []byte("var __tsworker_exports")) || !bytes.Contains(code, []byte("sourceMappingURL=data:application/json")) {
+		t.Errorf("bundle does not look like one:\n%.200s", code)
+	}
+	var sm struct {
+		Version int      `json:"version"`
+		Sources []string `json:"sources"`
+	}
+	b, err := os.ReadFile(bundle + ".map")
+	if err != nil || json.Unmarshal(b, &sm) != nil || sm.Version != 3 || len(sm.Sources) == 0 {
+		t.Fatalf("source map: %v %+v", err, sm)
+	}
+
+	for _, how := range [][]string{{"--bundle", bundle}, {bundle}} {
+		t.Run(strings.Join(how, " "), func(t *testing.T) {
+			tq := fmt.Sprintf("run-%d", queueSeq.Add(1))
+			args := append([]string{"run", "--address", server.FrontendHostPort(), "--task-queue", tq, "--log-level", "warn"}, how...)
+			w := startBackground(t, args...)
+			w.waitFor(t, &w.out, "Worker for task queue "+tq+" on "+server.FrontendHostPort()+" (namespace default)")
+			if !strings.Contains(w.out.String(), "(from "+bundle+")") || !strings.Contains(w.out.String(), "Activities: greet") {
+				t.Errorf("banner:\n%s", w.out.String())
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			res, err := client.ExecuteJSON(ctx, testClient, sdkclient.StartWorkflowOptions{TaskQueue: tq}, "hello", `["bundle"]`)
+			if err != nil || res != `"Hello, bundle!"` {
+				t.Fatalf("hello = %s, %v\nstderr:\n%s", res, err, w.err.String())
+			}
+			_, err = client.ExecuteJSON(ctx, testClient, sdkclient.StartWorkflowOptions{TaskQueue: tq}, "fails", "")
+			var app *temporal.ApplicationError
+			if !errors.As(err, &app) || app.Type() != "ValidationError" {
+				t.Fatalf("fails: %v", err)
+			}
+			if err := w.stop(t); err != nil {
+				t.Fatalf("run returned %v after Ctrl-C\nstderr:\n%s", err, w.err.String())
+			}
+			if !strings.Contains(w.err.String(), "Stopping: finishing running tasks") {
+				t.Errorf("stderr:\n%s", w.err.String())
+			}
+		})
+	}
+}
+
+func TestRunFromSource(t *testing.T) {
+	tq := fmt.Sprintf("run-%d", queueSeq.Add(1))
+	t.Setenv("TEMPORAL_ADDRESS", server.FrontendHostPort())
+	t.Setenv("TEMPORAL_NAMESPACE", "default")
+	w := startBackground(t, "run", workflows, "-q", tq, "--log-level", "off")
+	w.waitFor(t, &w.out, "Worker for task queue "+tq)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	res, err := client.ExecuteJSON(ctx, testClient, sdkclient.StartWorkflowOptions{TaskQueue: tq}, "pair", `["env", 1]`)
+	if err != nil || res != `{"b":1,"a":"env"}` {
+		t.Fatalf("pair = %s, %v", res, err)
+	}
+	if err := w.stop(t); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestRunErrors(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	down := l.Addr().String()
+	_ = l.Close()
+	notBundle := filepath.Join(t.TempDir(), "plain.js")
+	if err := os.WriteFile(notBundle, []byte("export async function x() {}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"no task queue", []string{"run", workflows}, "--task-queue is required"},
+		{"server down", []string{"run", workflows, "-q", "x", "--address", down},
+			"cannot reach Temporal at " + down + ": connection refused (is the server running? start one with `tsworker dev`)"},
+		{"unknown namespace", []string{"run", workflows, "-q", "x", "--address", server.FrontendHostPort(), "--namespace", "nope"},
+			`namespace "nope" does not exist on the Temporal server at ` + server.FrontendHostPort()},
+		{"missing file", []string{"run", "nope.ts", "-q", "x"}, "nope.ts: no such file or directory"},
+		{"not a bundle", []string{"run", "--bundle", notBundle, "-q", "x"}, "is not a bundle written by `tsworker bundle`"},
+		{"path and bundle", []string{"run", workflows, "--bundle", notBundle, "-q", "x"}, "pass either PATH"},
+		{"missing TLS file", []string{"run", workflows, "-q", "x", "--tls-ca-path", "nope.pem"}, "TLS CA file nope.pem does not exist"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, _, err := tsworker(t, tt.args...)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("error %v, want %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestBundleErrors(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.ts")
+	if err := os.WriteFile(bad, []byte("import * as fs from 'fs';\nexport async function x() { return fs; }\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"node import", []string{"bundle", bad, "-o", filepath.Join(dir, "out.js")}, `Node.js built-in module "fs" cannot be used in workflow code`},
+		{"no workflows", []string{"bundle", "testdata/noexports.ts", "-o", filepath.Join(dir, "out.js")}, "no workflows"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, _, err := tsworker(t, tt.args...)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("error %v, want %q", err, tt.want)
+			}
+		})
+	}
+	if _, err := os.Stat(filepath.Join(dir, "out.js")); err == nil {
+		t.Error("a failed bundle wrote its output")
+	}
+}
+
+func TestBundleToStdout(t *testing.T) {
+	out, errOut, err := tsworker(t, "bundle", workflows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(out, "var __tsworker_exports") || !strings.Contains(errOut, "Workflows: activityFails") {
+		t.Fatalf("stdout %.80q\nstderr %q", out, errOut)
+	}
+}
+
+func TestHelpAndVersion(t *testing.T) {
+	for _, cmd := range []string{"dev", "run", "bundle", "version"} {
+		out, _, err := tsworker(t, cmd, "--help")
+		if err != nil || !strings.Contains(out, "Examples:") {
+			t.Errorf("%s --help: %v\n%s", cmd, err, out)
+		}
+	}
+	out, _, err := tsworker(t, "version")
+	if err != nil || !strings.HasPrefix(out, "tsworker ") || !strings.Contains(out, "go:") {
+		t.Errorf("version: %v\n%s", err, out)
+	}
+}
+
+func TestBadActivity(t *testing.T) {
+	root := cli.NewRootCommand(cli.Activities{"bad": 42})
+	var out, errOut syncBuffer
+	root.SetOut(&out)
+	root.SetErr(&errOut)
+	root.SetArgs([]string{"run", workflows, "-q", "x", "--address", server.FrontendHostPort(), "--log-level", "off"})
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	err := root.ExecuteContext(ctx)
+	if err == nil || !strings.Contains(err.Error(), `register activity "bad": want a function or a pointer to a struct, got int`) {
+		t.Fatalf("got %v", err)
+	}
+}

@@ -1,0 +1,138 @@
+package cli
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/tsworker/tsworker/bundler"
+	"github.com/tsworker/tsworker/worker"
+)
+
+// source is a loaded workflows file or bundle.
+type source struct {
+	name   string   // the entry file, or the bundle file
+	inputs []string // files the bundle was built from; empty for a prebuilt bundle
+	code   []byte   // the bundle, source map inline
+	srcMap []byte   // the source map on its own; nil for a prebuilt bundle
+	wfs    *worker.Workflows
+}
+
+// checkPath reports a missing workflows path in one line that says what to
+// pass instead.
+func checkPath(path string) error {
+	if _, err := os.Stat(path); err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("%s: no such file or directory; pass a .ts or .js file that exports workflow functions, or a directory holding workflows.ts or index.ts", path)
+		}
+		return fmt.Errorf("open workflows: %w", err)
+	}
+	return nil
+}
+
+// bundleSource bundles and loads the workflows file (or directory) at
+// path. Bundler warnings go to warn.
+func bundleSource(path string, minify bool, warn io.Writer) (*source, error) {
+	if err := checkPath(path); err != nil {
+		return nil, err
+	}
+	res := bundler.Bundle(bundler.Options{Entry: path, Minify: minify})
+	for _, m := range res.Warnings {
+		fmt.Fprintf(warn, "warning: %s\n", m)
+	}
+	if err := res.Err(); err != nil {
+		return nil, err
+	}
+	wfs, err := worker.LoadBundle(res.Code, res.Entry)
+	if err != nil {
+		return nil, err
+	}
+	return &source{name: res.Entry, inputs: res.Inputs, code: res.Code, srcMap: res.SourceMap, wfs: wfs}, nil
+}
+
+// readBundle loads a bundle written by `tsworker bundle`.
+func readBundle(path string) (*source, error) {
+	if err := checkPath(path); err != nil {
+		return nil, err
+	}
+	code, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read bundle: %w", err)
+	}
+	if !looksLikeBundle(code) {
+		return nil, fmt.Errorf("%s is not a bundle written by `tsworker bundle`; pass the workflows source file without --bundle", path)
+	}
+	wfs, err := worker.LoadBundle(code, path)
+	if err != nil {
+		return nil, err
+	}
+	return &source{name: path, code: code, wfs: wfs}, nil
+}
+
+// bundlePrefix starts every bundle: the bundler assigns the entry's exports
+// to a global, first thing.
+var bundlePrefix = []byte("var " + bundler.ExportsGlobal)
+
+func looksLikeBundle(code []byte) bool { return bytes.HasPrefix(code, bundlePrefix) }
+
+// isBundleFile reports whether path is a prebuilt bundle rather than a
+// workflows source file: a .js file whose first line declares the
+// bundler's exports global.
+func isBundleFile(path string) bool {
+	st, err := os.Stat(path)
+	if err != nil || st.IsDir() || !strings.HasSuffix(path, ".js") {
+		return false
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	head, _ := bufio.NewReader(f).Peek(len(bundlePrefix))
+	return looksLikeBundle(head)
+}
+
+// loadSource loads path, bundling it unless it is a prebuilt bundle.
+func loadSource(path string, warn io.Writer) (*source, error) {
+	if isBundleFile(path) {
+		return readBundle(path)
+	}
+	return bundleSource(path, false, warn)
+}
+
+// checkExported reports a workflow type the bundle does not export.
+func checkExported(src *source, workflowType string) error {
+	for _, n := range src.wfs.Names() {
+		if n == workflowType {
+			return nil
+		}
+	}
+	return fmt.Errorf("workflow %q is not exported by %s; its workflows are: %s",
+		workflowType, src.name, strings.Join(src.wfs.Names(), ", "))
+}
+
+// parseInput turns --input into a JSON array of arguments: a JSON array is
+// the argument list; any other JSON value is the one argument.
+func parseInput(s string) (string, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return "", nil
+	}
+	var v any
+	if err := json.Unmarshal([]byte(s), &v); err != nil {
+		hint := `pass a JSON array of arguments, e.g. --input '["Temporal", 3]', or one JSON value, e.g. --input '{"name": "Temporal"}'`
+		if c := s[0]; c != '[' && c != '{' && c != '"' && c != '-' && (c < '0' || c > '9') && s != "true" && s != "false" && s != "null" {
+			hint = fmt.Sprintf(`strings are quoted in JSON: --input '%q'`, s)
+		}
+		return "", fmt.Errorf("--input is not valid JSON (%v); %s", err, hint)
+	}
+	if s[0] == '[' {
+		return s, nil
+	}
+	return "[" + s + "]", nil
+}
