@@ -1,0 +1,260 @@
+package bench
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"runtime/debug"
+	"runtime/pprof"
+	"strings"
+	"time"
+
+	"go.temporal.io/sdk/client"
+	sdkworker "go.temporal.io/sdk/worker"
+
+	"github.com/tsworker/tsworker/worker"
+)
+
+// Impl is a workflow implementation under test.
+type Impl string
+
+// The two implementations compared.
+const (
+	Go Impl = "go" // native Go SDK workflows
+	JS Impl = "js" // testdata/bench.ts on tsworker
+)
+
+// WorkerConfig tells a worker process what to run. It travels in the
+// environment of the process.
+type WorkerConfig struct {
+	HostPort  string // the server's frontend
+	TaskQueue string
+	Impl      Impl
+	Workflows string // the JS workflows file, for Impl JS
+}
+
+// Environment variables carrying a WorkerConfig. EnvChild marks a process
+// started as a benchmark worker.
+const (
+	EnvChild     = "TSWORKER_BENCH_CHILD"
+	envHostPort  = "TSWORKER_BENCH_HOSTPORT"
+	envTaskQueue = "TSWORKER_BENCH_QUEUE"
+	envImpl      = "TSWORKER_BENCH_IMPL"
+	envWorkflows = "TSWORKER_BENCH_WORKFLOWS"
+)
+
+// Env returns the environment entries that pass cfg to a worker process.
+func (cfg WorkerConfig) Env() []string {
+	return []string{
+		EnvChild + "=1",
+		envHostPort + "=" + cfg.HostPort,
+		envTaskQueue + "=" + cfg.TaskQueue,
+		envImpl + "=" + string(cfg.Impl),
+		envWorkflows + "=" + cfg.Workflows,
+	}
+}
+
+// WorkerConfigFromEnv reads the WorkerConfig of a worker process.
+func WorkerConfigFromEnv() (WorkerConfig, error) {
+	cfg := WorkerConfig{
+		HostPort:  os.Getenv(envHostPort),
+		TaskQueue: os.Getenv(envTaskQueue),
+		Impl:      Impl(os.Getenv(envImpl)),
+		Workflows: os.Getenv(envWorkflows),
+	}
+	if cfg.HostPort == "" || cfg.TaskQueue == "" {
+		return cfg, fmt.Errorf("bench worker: %s and %s must be set", envHostPort, envTaskQueue)
+	}
+	return cfg, nil
+}
+
+// Worker is a started Go SDK or tsworker worker.
+type Worker interface {
+	Start() error
+	Stop()
+}
+
+// NewWorker creates a worker running the benchmark workflows of impl (and
+// the greet activity) on taskQueue. Both kinds use default worker options.
+func NewWorker(c client.Client, taskQueue string, impl Impl, workflows string) (Worker, error) {
+	switch impl {
+	case Go:
+		w := sdkworker.New(c, taskQueue, sdkworker.Options{})
+		registerGo(w)
+		return w, nil
+	case JS:
+		w, err := worker.New(c, taskQueue, worker.Options{Workflows: workflows})
+		if err != nil {
+			return nil, err
+		}
+		w.RegisterActivity(Greet)
+		return w, nil
+	default:
+		return nil, fmt.Errorf("bench worker: unknown implementation %q; use %q or %q", impl, Go, JS)
+	}
+}
+
+// replyPrefix marks the lines of a worker process's stdout that answer the
+// harness; anything else on stdout (test framework output) is ignored.
+const replyPrefix = "tsworker-bench "
+
+// ServeWorker runs a benchmark worker process: it starts the worker, says
+// "ready" on out and answers the harness's commands, one a line on in, until
+// in is closed or ctx is done; then it stops the worker. Commands:
+//
+//	usage             user+system CPU (µs) and RSS now and at peak (bytes)
+//	reset-peak        restart the peak RSS from the current RSS (Linux)
+//	gc                collect garbage, return memory to the OS, report
+//	                  heap in use and RSS (bytes)
+//	cpu-start <file>  start a CPU profile
+//	cpu-stop          stop it
+//	heap <file>       write a heap profile (after a GC)
+func ServeWorker(ctx context.Context, cfg WorkerConfig, in io.Reader, out io.Writer) error {
+	c, err := client.Dial(client.Options{HostPort: cfg.HostPort, Logger: quietLogger{}})
+	if err != nil {
+		return fmt.Errorf("bench worker: dial %s: %w", cfg.HostPort, err)
+	}
+	defer c.Close()
+	w, err := NewWorker(c, cfg.TaskQueue, cfg.Impl, cfg.Workflows)
+	if err != nil {
+		return err
+	}
+	if err := w.Start(); err != nil {
+		return fmt.Errorf("bench worker: start: %w", err)
+	}
+	defer w.Stop()
+	reply := func(format string, args ...any) error {
+		_, err := fmt.Fprintf(out, replyPrefix+format+"\n", args...)
+		return err
+	}
+	if err := reply("ready"); err != nil {
+		return err
+	}
+	var cpuProfile *os.File
+	defer func() {
+		if cpuProfile != nil {
+			pprof.StopCPUProfile()
+			cpuProfile.Close()
+		}
+	}()
+	// Commands are read on their own goroutine so that a cancelled ctx (a
+	// signal) stops the worker even while nothing arrives on in.
+	lines := make(chan string)
+	scanErr := make(chan error, 1)
+	go func() {
+		sc := bufio.NewScanner(in)
+		for sc.Scan() {
+			select {
+			case lines <- sc.Text():
+			case <-ctx.Done():
+				return
+			}
+		}
+		scanErr <- sc.Err()
+		close(lines)
+	}()
+	for {
+		var line string
+		var more bool
+		select {
+		case <-ctx.Done():
+			return nil
+		case line, more = <-lines:
+		}
+		if !more {
+			return <-scanErr
+		}
+		cmd, arg, _ := strings.Cut(strings.TrimSpace(line), " ")
+		var err error
+		switch cmd {
+		case "usage":
+			var u usage
+			if u, err = selfUsage(); err == nil {
+				err = reply("usage cpu=%d rss=%d peak=%d", u.CPU.Microseconds(), u.RSS, u.Peak)
+			}
+		case "reset-peak":
+			if err = resetPeakRSS(); err == nil {
+				err = reply("ok")
+			}
+		case "gc":
+			runtime.GC()
+			debug.FreeOSMemory()
+			var ms runtime.MemStats
+			runtime.ReadMemStats(&ms)
+			var u usage
+			if u, err = selfUsage(); err == nil {
+				err = reply("mem heap=%d rss=%d", ms.HeapInuse, u.RSS)
+			}
+		case "cpu-start":
+			if cpuProfile != nil {
+				err = errors.New("a CPU profile is already running")
+				break
+			}
+			if cpuProfile, err = os.Create(arg); err != nil {
+				break
+			}
+			if err = pprof.StartCPUProfile(cpuProfile); err != nil {
+				cpuProfile.Close()
+				cpuProfile = nil
+				break
+			}
+			err = reply("ok")
+		case "cpu-stop":
+			if cpuProfile == nil {
+				err = errors.New("no CPU profile is running")
+				break
+			}
+			pprof.StopCPUProfile()
+			err = cpuProfile.Close()
+			cpuProfile = nil
+			if err == nil {
+				err = reply("ok")
+			}
+		case "heap":
+			err = writeHeapProfile(arg)
+			if err == nil {
+				err = reply("ok")
+			}
+		default:
+			err = fmt.Errorf("unknown command %q", cmd)
+		}
+		if err != nil {
+			if rerr := reply("err %s", strings.ReplaceAll(err.Error(), "\n", " ")); rerr != nil {
+				return rerr
+			}
+		}
+	}
+}
+
+func writeHeapProfile(path string) error {
+	runtime.GC()
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := pprof.WriteHeapProfile(f); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+var errUnsupported = errors.New("bench: process measurements need Linux (getrusage, /proc)")
+
+// usage is a process's resource use.
+type usage struct {
+	CPU  time.Duration // user + system
+	RSS  int64         // resident set size now, bytes
+	Peak int64         // peak resident set size, bytes
+}
+
+type quietLogger struct{}
+
+func (quietLogger) Debug(string, ...any) {}
+func (quietLogger) Info(string, ...any)  {}
+func (quietLogger) Warn(string, ...any)  {}
+func (quietLogger) Error(string, ...any) {}

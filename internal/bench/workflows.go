@@ -1,0 +1,76 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/workflow"
+)
+
+// Workflow types, the same for the JS workflows (export names of
+// testdata/bench.ts) and their Go twins.
+const (
+	OneActivity     = "oneActivity"
+	FiftyActivities = "fiftyActivities"
+	SleepDay        = "sleepDay"
+)
+
+// Greet is the activity every benchmark workflow calls, as greet.
+func Greet(_ context.Context, name string) (string, error) { return greeting(name), nil }
+
+func greeting(name string) string { return "Hello, " + name + "!" }
+
+// activityOptions are the options the JS workflows' proxyActivities call
+// resolves to in the engine: a start-to-close timeout, the server's default
+// retry policy and the TypeScript SDK's default cancellation type
+// (WAIT_CANCELLATION_COMPLETED).
+var activityOptions = workflow.ActivityOptions{
+	StartToCloseTimeout: 10 * time.Second,
+	WaitForCancellation: true,
+}
+
+// GoOneActivity is the native twin of oneActivity.
+func GoOneActivity(ctx workflow.Context, name string) (string, error) {
+	ctx = workflow.WithActivityOptions(ctx, activityOptions)
+	var out string
+	err := workflow.ExecuteActivity(ctx, "greet", name).Get(ctx, &out)
+	return out, err
+}
+
+// GoFiftyActivities is the native twin of fiftyActivities.
+func GoFiftyActivities(ctx workflow.Context, name string) (string, error) {
+	ctx = workflow.WithActivityOptions(ctx, activityOptions)
+	var last string
+	for i := 0; i < 50; i++ {
+		if err := workflow.ExecuteActivity(ctx, "greet", fmt.Sprintf("%s %d", name, i)).Get(ctx, &last); err != nil {
+			return "", err
+		}
+	}
+	return last, nil
+}
+
+// GoSleepDay is the native twin of sleepDay.
+func GoSleepDay(ctx workflow.Context) error {
+	return workflow.Sleep(ctx, 24*time.Hour)
+}
+
+// registerGo registers the Go twins and the activity on a Go SDK worker.
+func registerGo(w interface {
+	RegisterWorkflowWithOptions(w any, options workflow.RegisterOptions)
+	RegisterActivityWithOptions(a any, options activity.RegisterOptions)
+}) {
+	w.RegisterWorkflowWithOptions(GoOneActivity, workflow.RegisterOptions{Name: OneActivity})
+	w.RegisterWorkflowWithOptions(GoFiftyActivities, workflow.RegisterOptions{Name: FiftyActivities})
+	w.RegisterWorkflowWithOptions(GoSleepDay, workflow.RegisterOptions{Name: SleepDay})
+	w.RegisterActivityWithOptions(Greet, activity.RegisterOptions{Name: "greet"})
+}
+
+// expected returns the result of a benchmark workflow started with name.
+func expected(workflowType, name string) string {
+	if workflowType == FiftyActivities {
+		return greeting(name + " 49")
+	}
+	return greeting(name)
+}
