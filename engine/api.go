@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"errors"
 	"fmt"
 	"time"
 
@@ -28,6 +29,12 @@ func (r *run) installHost() {
 	set("setDefaultSignalHandler", r.setDefaultSignalHandler)
 	set("currentUpdateInfo", r.currentUpdateInfo)
 	set("allHandlersFinished", r.allHandlersFinished)
+	set("scopeInit", r.scopeInit)
+	set("scopeClass", r.scopeClass)
+	set("scopeRun", r.scopeRun)
+	set("scopeCancel", r.scopeCancel)
+	set("scopeCurrent", r.scopeCurrent)
+	set("scopeState", r.scopeState)
 	set("inWorkflowContext", func(goja.FunctionCall) goja.Value { return r.vm.ToValue(r.ctx != nil) })
 	_ = h.Set("log", r.logObject())
 	_ = h.Set("enums", r.enums())
@@ -65,10 +72,18 @@ func (r *run) sleep(c goja.FunctionCall) goja.Value {
 	if err != nil {
 		panic(r.vm.NewTypeError("sleep: %v", err))
 	}
+	sc := r.cur.scope
+	if sc.consideredCancelled() {
+		return r.rejectedPromise(sc.reason)
+	}
 	p, resolve, reject := r.vm.NewPromise()
-	r.await(workflow.NewTimer(r.scopeCtx(), sleepDuration(d)), func(f workflow.Future) {
+	r.await(workflow.NewTimer(sc.ctx, sleepDuration(d)), func(f workflow.Future) {
 		if err := f.Get(r.ctx, nil); err != nil {
-			_ = reject(r.toJSError(err))
+			if sc.consideredCancelled() {
+				_ = reject(sc.reason)
+			} else {
+				_ = reject(r.toJSError(err))
+			}
 			return
 		}
 		_ = resolve(goja.Undefined())
@@ -126,8 +141,22 @@ func (r *run) condition(c goja.FunctionCall) goja.Value {
 	if !ok {
 		panic(r.vm.NewTypeError("condition: the first argument must be a function"))
 	}
-	p, resolve, _ := r.vm.NewPromise()
+	sc := r.cur.scope
+	if sc.consideredCancelled() {
+		return r.rejectedPromise(sc.reason)
+	}
+	p, resolve, reject := r.vm.NewPromise()
 	cd := &cond{fn: fn, resolve: resolve}
+	sc.onCancel(func(reason goja.Value) {
+		if cd.done {
+			return
+		}
+		cd.done = true
+		if cd.cancel != nil {
+			cd.cancel()
+		}
+		_ = reject(reason)
+	})
 	if t := c.Argument(1); !goja.IsUndefined(t) {
 		d, err := parseDuration(t)
 		if err != nil {
@@ -159,11 +188,39 @@ func (r *run) activity(c goja.FunctionCall) goja.Value {
 	if err != nil {
 		panic(r.vm.NewTypeError("activity %s: %v", name, err))
 	}
+	sc := r.cur.scope
+	if sc.consideredCancelled() {
+		return r.rejectedPromise(sc.reason)
+	}
 	p, resolve, reject := r.vm.NewPromise()
-	f := workflow.ExecuteActivity(workflow.WithActivityOptions(r.scopeCtx(), opts), name, args...)
+	ctx := sc.ctx
+	settled := false
+	if opts.abandon {
+		// ABANDON: no cancel request reaches the activity; the workflow
+		// sees it cancelled at once.
+		ctx, _ = workflow.NewDisconnectedContext(ctx)
+		sc.onCancel(func(goja.Value) {
+			if !settled {
+				settled = true
+				_ = reject(r.abandonedActivity(name))
+			}
+		})
+	}
+	f := workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, opts.ActivityOptions), name, args...)
 	r.await(f, func(f workflow.Future) {
+		if settled {
+			return
+		}
+		settled = true
 		var raw converter.RawValue
 		if err := f.Get(r.ctx, &raw); err != nil {
+			var actErr *temporal.ActivityError
+			if !errors.As(err, &actErr) && temporal.IsCanceledError(err) {
+				// TRY_CANCEL: the Go SDK gives a bare cancellation; the
+				// TypeScript SDK an ActivityFailure around it.
+				_ = reject(r.abandonedActivity(name))
+				return
+			}
 			_ = reject(r.toJSError(err))
 			return
 		}
@@ -191,11 +248,18 @@ func (r *run) payloadArgs(v goja.Value) ([]any, error) {
 	return out, nil
 }
 
-func (r *run) activityOptions(v goja.Value) (workflow.ActivityOptions, error) {
-	var ao workflow.ActivityOptions
+// activityOptions are the Go SDK's options plus what it lacks.
+type activityOptions struct {
+	workflow.ActivityOptions
+	abandon bool // cancellationType ABANDON
+}
+
+func (r *run) activityOptions(v goja.Value) (activityOptions, error) {
+	var out activityOptions
+	ao := &out.ActivityOptions
 	o, ok := v.(*goja.Object)
 	if !ok {
-		return ao, fmt.Errorf("proxyActivities: options must be an object")
+		return out, fmt.Errorf("proxyActivities: options must be an object")
 	}
 	var err error
 	for _, f := range []struct {
@@ -208,26 +272,28 @@ func (r *run) activityOptions(v goja.Value) (workflow.ActivityOptions, error) {
 		{"heartbeatTimeout", &ao.HeartbeatTimeout},
 	} {
 		if *f.dst, err = optDuration(o, f.key); err != nil {
-			return ao, fmt.Errorf("activity options: %w", err)
+			return out, fmt.Errorf("activity options: %w", err)
 		}
 	}
 	if ao.StartToCloseTimeout == 0 && ao.ScheduleToCloseTimeout == 0 {
-		return ao, fmt.Errorf("Required either scheduleToCloseTimeout or startToCloseTimeout")
+		return out, fmt.Errorf("Required either scheduleToCloseTimeout or startToCloseTimeout")
 	}
 	ao.TaskQueue = str2(o.Get("taskQueue"))
 	ao.ActivityID = str2(o.Get("activityId"))
 	ao.Summary = str2(o.Get("summary"))
 	if ao.RetryPolicy, err = r.retryPolicy(o.Get("retry")); err != nil {
-		return ao, fmt.Errorf("activity options: retry: %w", err)
+		return out, fmt.Errorf("activity options: retry: %w", err)
 	}
 	switch ct := str2(o.Get("cancellationType")); ct {
 	case "", "WAIT_CANCELLATION_COMPLETED":
 		ao.WaitForCancellation = true
-	case "TRY_CANCEL", "ABANDON":
+	case "TRY_CANCEL":
+	case "ABANDON":
+		out.abandon = true
 	default:
-		return ao, fmt.Errorf("activity options: unknown cancellationType %q", ct)
+		return out, fmt.Errorf("activity options: unknown cancellationType %q; use ActivityCancellationType.TRY_CANCEL, WAIT_CANCELLATION_COMPLETED or ABANDON", ct)
 	}
-	return ao, nil
+	return out, nil
 }
 
 func (r *run) retryPolicy(v goja.Value) (*temporal.RetryPolicy, error) {

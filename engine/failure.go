@@ -245,8 +245,13 @@ func (r *run) failureToJS(f *failurepb.Failure) goja.Value {
 			r.payloadsToJS(i.GetDetails()), cause, delay, category)
 	case f.GetActivityFailureInfo() != nil:
 		i := f.GetActivityFailureInfo()
+		rs := i.GetRetryState()
+		if f.GetCause().GetCanceledFailureInfo() != nil {
+			// The TypeScript SDK's core reports a cancelled activity so.
+			rs = enumspb.RETRY_STATE_CANCEL_REQUESTED
+		}
 		v, err = vm.New(r.classes.activity, vm.ToValue(activityMessage(f)), vm.ToValue(i.GetActivityType().GetName()),
-			vm.ToValue(i.GetActivityId()), r.retryState(i.GetRetryState()), vm.ToValue(i.GetIdentity()), cause)
+			vm.ToValue(i.GetActivityId()), r.retryState(rs), vm.ToValue(i.GetIdentity()), cause)
 	case f.GetTimeoutFailureInfo() != nil:
 		i := f.GetTimeoutFailureInfo()
 		var hb goja.Value = goja.Undefined()
@@ -258,6 +263,9 @@ func (r *run) failureToJS(f *failurepb.Failure) goja.Value {
 			_ = v.Set("cause", cause)
 		}
 	case f.GetCanceledFailureInfo() != nil:
+		if f.GetMessage() == "canceled" {
+			msg = vm.ToValue("") // the Go SDK's stock text; the TypeScript SDK has none
+		}
 		v, err = vm.New(r.classes.cancelled, msg, r.payloadsToJS(f.GetCanceledFailureInfo().GetDetails()), cause)
 	case f.GetTerminatedFailureInfo() != nil:
 		v, err = vm.New(r.classes.terminated, msg, cause)
@@ -290,7 +298,7 @@ func activityMessage(f *failurepb.Failure) string {
 	case c.GetTimeoutFailureInfo() != nil:
 		return "Activity task timed out"
 	case c.GetCanceledFailureInfo() != nil:
-		return "Activity task cancelled"
+		return "Activity cancelled"
 	default:
 		return "Activity task failed"
 	}
@@ -328,4 +336,17 @@ func (r *run) timeoutType(t enumspb.TimeoutType) goja.Value {
 
 func invalidArgument(msg string) error {
 	return temporal.NewNonRetryableApplicationError(msg, "InvalidArgument", nil)
+}
+
+// abandonedActivity is the failure an ABANDON activity rejects with when its
+// scope is cancelled, as the TypeScript SDK's core builds it.
+func (r *run) abandonedActivity(name string) goja.Value {
+	return r.failureToJS(&failurepb.Failure{
+		Message: "Activity cancelled",
+		Cause:   &failurepb.Failure{FailureInfo: &failurepb.Failure_CanceledFailureInfo{CanceledFailureInfo: &failurepb.CanceledFailureInfo{}}},
+		FailureInfo: &failurepb.Failure_ActivityFailureInfo{ActivityFailureInfo: &failurepb.ActivityFailureInfo{
+			ActivityType: &commonpb.ActivityType{Name: name},
+			RetryState:   enumspb.RETRY_STATE_CANCEL_REQUESTED,
+		}},
+	})
 }

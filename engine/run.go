@@ -42,6 +42,19 @@ type run struct {
 	signalRuns     []*execution // async signal handlers still running
 	failure        goja.Value   // a Temporal failure thrown by a handler: fails the workflow
 	readOnly       string       // non-empty while a query handler or validator runs
+
+	scopes     map[*goja.Object]*scope // JS CancellationScope objects
+	scopeProto *goja.Object
+	cancelSeen bool  // the workflow was cancelled
+	ops        []*op // futures in the selector, to rebuild it
+	liveOps    int
+}
+
+// op is a future the loop waits on.
+type op struct {
+	f    workflow.Future
+	cb   func(workflow.Future)
+	done bool
 }
 
 // asyncCtx is what follows JS code across awaits (goja's async context
@@ -51,11 +64,6 @@ type asyncCtx struct {
 	scope      *scope
 	updateID   string
 	updateName string
-}
-
-// scope is a cancellation scope; the root scope is the workflow's.
-type scope struct {
-	ctx workflow.Context
 }
 
 // Grab implements goja.AsyncContextTracker.
@@ -94,12 +102,12 @@ func newRun(ctx workflow.Context, w *Workflows, in *inbound) *run {
 		Timers: r,
 	})
 	r.vm = r.rt.VM
-	r.root = &asyncCtx{scope: &scope{ctx: ctx}}
+	r.root = &asyncCtx{scope: &scope{ctx: ctx, cancellable: true}}
 	r.cur = r.root
+	r.scopes = map[*goja.Object]*scope{}
 	r.vm.SetAsyncContextTracker(r)
-	r.sel = workflow.NewSelector(ctx)
 	r.wakeCh = workflow.NewBufferedChannel(ctx, 1)
-	r.sel.AddReceive(r.wakeCh, func(c workflow.ReceiveChannel, more bool) { c.ReceiveAsync(nil) })
+	r.rebuildSelector()
 	r.installHost()
 	in.run = r
 	return r
@@ -111,8 +119,9 @@ func newProbeRun(w *Workflows) *run {
 	r := &run{w: w}
 	r.rt = jsruntime.New(jsruntime.Env{Log: func(string, string) {}})
 	r.vm = r.rt.VM
-	r.root = &asyncCtx{scope: &scope{}}
+	r.root = &asyncCtx{scope: &scope{cancellable: true}}
 	r.cur = r.root
+	r.scopes = map[*goja.Object]*scope{}
 	r.installHost()
 	return r
 }
@@ -223,5 +232,43 @@ func (r *run) checkConditions() {
 
 // await adds f to the loop's selector; cb runs on the loop when f is ready.
 func (r *run) await(f workflow.Future, cb func(workflow.Future)) {
-	r.sel.AddFuture(f, cb)
+	o := &op{f: f, cb: cb}
+	r.ops = append(r.ops, o)
+	r.liveOps++
+	r.addOp(o)
+}
+
+func (r *run) addOp(o *op) {
+	r.sel.AddFuture(o.f, func(f workflow.Future) {
+		o.done = true
+		r.liveOps--
+		if len(r.ops) > 32 && r.liveOps < len(r.ops)/2 {
+			r.compactOps()
+		}
+		o.cb(f)
+	})
+}
+
+func (r *run) compactOps() {
+	live := r.ops[:0]
+	for _, o := range r.ops {
+		if !o.done {
+			live = append(live, o)
+		}
+	}
+	clear(r.ops[len(live):])
+	r.ops = live
+}
+
+// rebuildSelector makes a new selector over everything pending.
+func (r *run) rebuildSelector() {
+	r.sel = workflow.NewSelector(r.ctx)
+	r.sel.AddReceive(r.wakeCh, func(c workflow.ReceiveChannel, more bool) { c.ReceiveAsync(nil) })
+	if !r.cancelSeen {
+		r.watchWorkflowCancel()
+	}
+	r.compactOps()
+	for _, o := range r.ops {
+		r.addOp(o)
+	}
 }

@@ -175,6 +175,8 @@ export const HandlerUnfinishedPolicy = { WARN_AND_ABANDON: 'WARN_AND_ABANDON', A
 export class Trigger {
   constructor() {
     this.promise = new Promise((resolve, reject) => {
+      const scope = CancellationScope.current();
+      if (scope.cancellable) scope.cancelRequested.catch(reject);
       this.resolve = resolve;
       this.reject = reject;
     });
@@ -183,4 +185,30 @@ export class Trigger {
   then(onfulfilled, onrejected) {
     return this.promise.then(onfulfilled, onrejected);
   }
+}
+
+// ---- cancellation --------------------------------------------------------
+
+export class CancellationScope {
+  constructor(options) {
+    this.timeout = options?.timeout;
+    h.scopeInit(this, options);
+  }
+  get cancellable() { return h.scopeState(this, 'cancellable'); }
+  get parent() { return h.scopeState(this, 'parent'); }
+  get cancelRequested() { return h.scopeState(this, 'cancelRequested'); }
+  get consideredCancelled() { return h.scopeState(this, 'consideredCancelled'); }
+  run(fn) { return h.scopeRun(this, fn, this.timeout); }
+  cancel() { h.scopeCancel(this); }
+  static current() { return h.scopeCurrent(); }
+  static cancellable(fn) { return new this({ cancellable: true }).run(fn); }
+  static nonCancellable(fn) { return new this({ cancellable: false }).run(fn); }
+  static withTimeout(timeout, fn) { return new this({ cancellable: true, timeout }).run(fn); }
+}
+
+h.scopeClass(CancellationScope);
+
+export function isCancellation(err) {
+  return err instanceof CancelledFailure ||
+    ((err instanceof ActivityFailure || err instanceof ChildWorkflowFailure) && err.cause instanceof CancelledFailure);
 }
