@@ -293,8 +293,15 @@ type UnreachableError struct {
 }
 
 func (e *UnreachableError) Error() string {
-	return fmt.Sprintf("cannot reach Temporal at %s: %s (is the server running? start one with `tsworker dev`)",
-		e.HostPort, shortCause(e.Err))
+	cause := shortCause(e.Err)
+	hint := "is the server running? start one with `tsworker dev`"
+	switch {
+	case strings.Contains(cause, "does not look like a TLS handshake"):
+		hint = "the server does not use TLS; turn TLS off (--tls=false, TEMPORAL_TLS=false), which an API key or a TLS option turns on"
+	case strings.Contains(cause, "certificate") || strings.HasPrefix(cause, "tls: "):
+		hint = "the TLS handshake failed; check the CA (--tls-ca-path) and the server name (--tls-server-name)"
+	}
+	return fmt.Sprintf("cannot reach Temporal at %s: %s (%s)", e.HostPort, cause, hint)
 }
 
 func (e *UnreachableError) Unwrap() error { return e.Err }

@@ -20,7 +20,10 @@ import (
 	"time"
 
 	commonpb "go.temporal.io/api/common/v1"
+	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/converter"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials"
 
 	"github.com/tsworker/tsworker/client"
 )
@@ -380,5 +383,104 @@ func TestDataConverterIsSDKDefault(t *testing.T) {
 		if got := string(p.GetMetadata()["encoding"]); got != tt.want {
 			t.Errorf("%#v: encoding %s, want %s", tt.v, got, tt.want)
 		}
+	}
+}
+
+// tlsServer serves the workflow service (every method unimplemented, which
+// is enough for Dial) over TLS with cert, requiring client certificates
+// signed by it.
+func tlsServer(t *testing.T, certPEM, keyPEM []byte) string {
+	t.Helper()
+	pair, err := tls.X509KeyPair(certPEM, keyPEM)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := x509.NewCertPool()
+	pool.AppendCertsFromPEM(certPEM)
+	srv := grpc.NewServer(grpc.Creds(credentials.NewTLS(&tls.Config{
+		Certificates: []tls.Certificate{pair},
+		ClientAuth:   tls.RequireAndVerifyClientCert,
+		ClientCAs:    pool,
+	})))
+	workflowservice.RegisterWorkflowServiceServer(srv, &workflowservice.UnimplementedWorkflowServiceServer{})
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() { _ = srv.Serve(l) }()
+	t.Cleanup(srv.Stop)
+	return l.Addr().String()
+}
+
+func TestDialMTLS(t *testing.T) {
+	dir := t.TempDir()
+	certPEM, keyPEM := selfSigned(t)
+	cert, key := filepath.Join(dir, "c.pem"), filepath.Join(dir, "c.key")
+	if err := os.WriteFile(cert, certPEM, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(key, keyPEM, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	addr := tlsServer(t, certPEM, keyPEM)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+
+	mtls := client.Options{HostPort: addr, TLSCertPath: cert, TLSKeyPath: key, TLSCAPath: cert, TLSServerName: "temporal.test"}
+	c, err := client.Dial(ctx, mtls)
+	if err != nil {
+		t.Fatalf("mTLS dial: %v", err)
+	}
+	c.Close()
+
+	tests := []struct {
+		name string
+		o    client.Options
+		want string
+	}{
+		{"wrong server name", client.Options{HostPort: addr, TLSCertPath: cert, TLSKeyPath: key, TLSCAPath: cert, TLSServerName: "other.test"},
+			"certificate is valid for temporal.test, not other.test (the TLS handshake failed; check the CA"},
+		{"unknown CA", client.Options{HostPort: addr, TLSCertPath: cert, TLSKeyPath: key, TLSServerName: "temporal.test"},
+			"certificate signed by unknown authority (the TLS handshake failed"},
+		{"plain text", client.Options{HostPort: addr}, "cannot reach Temporal at " + addr},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := client.Dial(ctx, tt.o)
+			if err == nil {
+				c.Close()
+				t.Fatal("dial succeeded")
+			}
+			if !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("got  %v\nwant %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestDialTLSToPlainServer(t *testing.T) {
+	// A server that does not speak TLS answers the handshake with bytes
+	// that are not a TLS record.
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	go func() {
+		for {
+			conn, err := l.Accept()
+			if err != nil {
+				return
+			}
+			_, _ = conn.Write([]byte("HTTP/1.1 400 Bad Request\r\n\r\n"))
+			_ = conn.Close()
+		}
+	}()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	_, err = client.Dial(ctx, client.Options{HostPort: l.Addr().String(), APIKey: "secret"})
+	want := "first record does not look like a TLS handshake (the server does not use TLS; turn TLS off"
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Fatalf("got %v, want %q", err, want)
 	}
 }
