@@ -70,8 +70,8 @@ activities get --graceful-stop-timeout to finish. A second signal exits at once.
 	fs.StringVar(&f.bundle, "bundle", "", "run the bundle `FILE` written by 'tsworker bundle' instead of bundling PATH")
 	fs.StringVar(&f.logLevel, "log-level", "info", "log `LEVEL`: debug, info, warn, error or off")
 	fs.DurationVar(&f.stopTimeout, "graceful-stop-timeout", 10*time.Second, "on SIGINT/SIGTERM, how long running activities get to finish")
-	fs.IntVar(&f.maxActivities, "max-concurrent-activities", 0, "activities run at once (default: the Go SDK's, 1000)")
-	fs.IntVar(&f.maxWorkflowTasks, "max-concurrent-workflow-tasks", 0, "workflow tasks run at once (default: the Go SDK's, 1000)")
+	fs.IntVar(&f.maxActivities, "max-concurrent-activities", 0, "run at most `N` activities at once (default: the Go SDK's, 1000)")
+	fs.IntVar(&f.maxWorkflowTasks, "max-concurrent-workflow-tasks", 0, "run at most `N` workflow tasks at once (default: the Go SDK's, 1000)")
 	f.conn.add(fs)
 	return cmd
 }
