@@ -3,16 +3,29 @@
 // its Web UI (tsworker dev), a worker for a real server (tsworker run) and a
 // bundler (tsworker bundle). See `tsworker --help`.
 //
-// This binary carries the Go activities of the bundled examples. To run
-// workflows with your own activities, build your own binary in the same ten
-// lines, with your activities in cli.Activities.
+// This binary carries the Go activities of the examples in examples-js, so
+// they run as they are:
+//
+//	tsworker dev examples-js/hello --run example --input '"Temporal"'
+//
+// To run workflows with your own activities, build your own binary the same
+// way, with your activities in cli.Activities.
 package main
 
-import "github.com/tsworker/tsworker/cli"
+import (
+	"maps"
+
+	"github.com/tsworker/tsworker/cli"
+	"github.com/tsworker/tsworker/examples-js/hello"
+	"github.com/tsworker/tsworker/examples-js/saga"
+	"github.com/tsworker/tsworker/examples-js/timer"
+)
 
 func main() {
-	cli.Main(cli.Activities{
-		// TODO: add the activities of examples-js/hello, examples-js/timer
-		// and examples-js/saga once their Go packages exist.
-	})
+	// The examples' activity names do not clash.
+	acts := cli.Activities{}
+	for _, a := range []map[string]any{hello.Activities, timer.Activities, saga.Activities} {
+		maps.Copy(acts, a)
+	}
+	cli.Main(acts)
 }
