@@ -37,6 +37,13 @@ type Options struct {
 	// Name is used in messages and stack traces. Optional; default
 	// "workflows.js".
 	Name string
+	// FailureErrorTypes are names of JS error classes that fail the
+	// workflow, rather than the workflow task, when a workflow throws them
+	// (matched along the prototype chain; "Error" matches every error).
+	// Temporal failures (ApplicationFailure, ...) always fail the workflow.
+	// Like the TypeScript SDK's workflowFailureErrorTypes worker option; a
+	// workflow can also list classes with setWorkflowOptions.
+	FailureErrorTypes []string
 }
 
 // Workflows is a loaded bundle: its compiled program and the workflow types
@@ -54,7 +61,9 @@ func Load(code []byte, opts Options) (*Workflows, error) {
 	if opts.Name == "" {
 		opts.Name = "workflows.js"
 	}
-	prog, err := jsruntime.Compile(opts.Name, code)
+	// The program is named after the bundle's output file, whose directory
+	// the source map's paths are relative to.
+	prog, err := jsruntime.Compile("workflows.js", code)
 	if err != nil {
 		return nil, err
 	}
@@ -100,7 +109,7 @@ func (w *Workflows) execute(ctx workflow.Context, input converter.EncodedValues)
 	info := workflow.GetInfo(ctx)
 	name := info.WorkflowType.Name
 	if !w.known[name] {
-		panic(fmt.Errorf("workflow type %q is not exported by %s; exported workflows: %s",
+		panic(fmt.Errorf("Failed to initialize workflow of type '%s': no such function is exported by the workflow bundle %s (exported workflows: %s)",
 			name, w.opts.Name, strings.Join(w.names, ", ")))
 	}
 	in, _ := ctx.Value(ctxKey{}).(*inbound)

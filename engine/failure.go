@@ -47,10 +47,15 @@ type WorkflowTaskError struct {
 
 func (e *WorkflowTaskError) Error() string {
 	s := fmt.Sprintf("workflow %s: %s", e.Workflow, e.Message)
-	if e.Stack != "" && !strings.Contains(e.Message, e.Stack) {
-		s += "\n" + e.Stack
+	if e.Stack == "" || strings.Contains(e.Message, e.Stack) {
+		return s
 	}
-	return s
+	// A JS stack starts with "Name: message", which s already says.
+	stack := e.Stack
+	if i := strings.IndexByte(stack, '\n'); i >= 0 && strings.HasSuffix(e.Message, stack[:i]) {
+		stack = stack[i+1:]
+	}
+	return s + "\n" + strings.TrimRight(stack, "\n")
 }
 
 // taskFailure describes err (an error out of goja) as a workflow task
@@ -120,7 +125,85 @@ func (r *run) failValue(v goja.Value) (converter.RawValue, error) {
 	if r.instanceOf(v, r.classes.temporal) {
 		return converter.RawValue{}, r.toGoError(v)
 	}
+	if r.isFailureType(v) {
+		return converter.RawValue{}, r.errorToApplicationFailure(v)
+	}
 	panic(r.taskFailureValue("", v))
+}
+
+// isFailureType reports whether a thrown non-Temporal error is configured
+// to fail the workflow: by the worker's FailureErrorTypes (class names) or
+// by the workflow's setWorkflowOptions({ failureExceptionTypes }).
+func (r *run) isFailureType(v goja.Value) bool {
+	o, ok := v.(*goja.Object)
+	if !ok {
+		return false
+	}
+	for _, cls := range r.failureClassesJS {
+		if r.vm.InstanceOf(o, cls) {
+			return true
+		}
+	}
+	if len(r.w.opts.FailureErrorTypes) == 0 {
+		return false
+	}
+	names := map[string]bool{}
+	for _, n := range r.w.opts.FailureErrorTypes {
+		names[n] = true
+	}
+	if names["Error"] && r.vm.InstanceOf(o, r.vm.Get("Error").ToObject(r.vm)) {
+		return true
+	}
+	for p := o.Prototype(); p != nil; p = p.Prototype() {
+		if c, ok := p.Get("constructor").(*goja.Object); ok && names[str2(c.Get("name"))] {
+			return true
+		}
+	}
+	return false
+}
+
+// errorToApplicationFailure converts a JS error the way the TypeScript
+// SDK's ensureApplicationFailure does: its message, and its class name as
+// the type.
+func (r *run) errorToApplicationFailure(v goja.Value) error {
+	o := v.(*goja.Object)
+	typ := ""
+	if c, ok := o.Get("constructor").(*goja.Object); ok {
+		typ = str2(c.Get("name"))
+	}
+	if typ == "" {
+		typ = str2(o.Get("name"))
+	}
+	return temporal.NewApplicationError(str2(o.Get("message")), typ)
+}
+
+// readWorkflowOptions reads setWorkflowOptions' failureExceptionTypes from
+// the workflow function.
+func (r *run) readWorkflowOptions(fn goja.Value) {
+	o, ok := fn.(*goja.Object)
+	if !ok {
+		return
+	}
+	opts := o.Get("workflowDefinitionOptions")
+	if getter, ok := goja.AssertFunction(opts); ok {
+		v, err := getter(goja.Undefined())
+		if err != nil {
+			panic(r.taskFailure("workflowDefinitionOptions getter threw", err))
+		}
+		opts = v
+	}
+	oo, ok := opts.(*goja.Object)
+	if !ok {
+		return
+	}
+	if list, ok := oo.Get("failureExceptionTypes").(*goja.Object); ok {
+		n := int(list.Get("length").ToInteger())
+		for i := 0; i < n; i++ {
+			if c, ok := list.Get(fmt.Sprint(i)).(*goja.Object); ok {
+				r.failureClassesJS = append(r.failureClassesJS, c)
+			}
+		}
+	}
 }
 
 // toGoError converts a JS TemporalFailure into the Go SDK error that

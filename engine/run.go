@@ -48,6 +48,8 @@ type run struct {
 	cancelSeen bool  // the workflow was cancelled
 	ops        []*op // futures in the selector, to rebuild it
 	liveOps    int
+
+	failureClassesJS []*goja.Object // setWorkflowOptions failureExceptionTypes
 }
 
 // op is a future the loop waits on.
@@ -159,10 +161,12 @@ func (r *run) execute(name string, payloads []*commonpb.Payload) (converter.RawV
 	if err != nil {
 		panic(r.taskFailure(fmt.Sprintf("evaluating %s failed", r.w.opts.Name), err))
 	}
-	fn, ok := goja.AssertFunction(exports.Get(name))
+	fnv := exports.Get(name)
+	fn, ok := goja.AssertFunction(fnv)
 	if !ok {
-		panic(fmt.Errorf("workflow type %q is not a function in %s", name, r.w.opts.Name))
+		panic(fmt.Errorf("Failed to initialize workflow of type '%s': expected a function in %s", name, r.w.opts.Name))
 	}
+	r.readWorkflowOptions(fnv)
 	args := make([]goja.Value, len(payloads))
 	for i, p := range payloads {
 		v, err := r.rt.FromPayload(p)

@@ -14,6 +14,8 @@ import (
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
+
+	"github.com/tsworker/tsworker/worker"
 )
 
 const cancelTS = "testdata/cancel.ts"
@@ -275,5 +277,32 @@ func TestThrowNullFailsTask(t *testing.T) {
 	msg := waitTaskFailure(t, tq, "throwsNull")
 	if msg != "workflow throwsNull: null was thrown" {
 		t.Fatalf("task failure: %q", msg)
+	}
+}
+
+func TestFailureErrorTypes(t *testing.T) {
+	// By default a plain error fails the task...
+	_, tq := startWorker(t, cancelTS)
+	if msg := waitTaskFailure(t, tq, "throwsCustom"); msg == "" {
+		t.Fatal("no task failure")
+	}
+	// ...unless the workflow opts in with setWorkflowOptions...
+	app := applicationError(t, execute(t, tq, "throwsCustomOpted", nil))
+	if app.Message() != "opted in" || app.Type() != "SubError" {
+		t.Fatalf("got %v (type %s)", app, app.Type())
+	}
+	// ...or the worker lists the class (a base class matches subclasses).
+	tq2 := fmt.Sprintf("%s-%d", t.Name(), queueSeq.Add(1))
+	w, err := worker.New(testClient, tq2, worker.Options{Workflows: cancelTS, WorkflowFailureErrorTypes: []string{"CustomError"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer w.Stop()
+	app = applicationError(t, execute(t, tq2, "throwsCustom", nil))
+	if app.Message() != "custom failure" || app.Type() != "SubError" {
+		t.Fatalf("got %v (type %s)", app, app.Type())
 	}
 }

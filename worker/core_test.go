@@ -146,7 +146,7 @@ func TestUnknownActivityFailsClearly(t *testing.T) {
 func TestUnknownWorkflowTypeFailsTask(t *testing.T) {
 	_, tq := startWorker(t, basic)
 	msg := waitTaskFailure(t, tq, "noSuchWorkflow")
-	if !strings.Contains(msg, `workflow type "noSuchWorkflow" is not exported`) || !strings.Contains(msg, "hello") {
+	if !strings.Contains(msg, "Failed to initialize workflow of type 'noSuchWorkflow': no such function is exported") || !strings.Contains(msg, "hello") {
 		t.Fatalf("task failure: %s", msg)
 	}
 }
@@ -154,7 +154,7 @@ func TestUnknownWorkflowTypeFailsTask(t *testing.T) {
 func TestNonTemporalErrorsFailTheTask(t *testing.T) {
 	_, tq := startWorker(t, basic, basicActivities()...)
 	for wf, want := range map[string]string{
-		"throwsPlainError": "TypeError: oops, a bug",
+		"throwsPlainError": "TypeError: oops, a bug\n\tat throwsPlainError (testdata/basic.ts:57:",
 		"throwsString":     "a non-Error value was thrown: a string",
 	} {
 		msg := waitTaskFailure(t, tq, wf)

@@ -46,6 +46,13 @@ type Options struct {
 	// Loaded is an already loaded set of workflows (see Load), shared by
 	// several workers.
 	Loaded *Workflows
+	// WorkflowFailureErrorTypes are names of JS error classes that fail the
+	// workflow instead of the workflow task when thrown by a workflow
+	// (matched along the prototype chain; "Error" matches every error), as
+	// the TypeScript SDK's workflowFailureErrorTypes. By default only
+	// Temporal failures (ApplicationFailure, ...) fail the workflow; any
+	// other error fails the task, which is retried. Not used with Loaded.
+	WorkflowFailureErrorTypes []string
 	// Worker passes options through to the Go SDK worker (concurrency,
 	// sticky cache timeouts, graceful stop timeout, interceptors, ...).
 	Worker sdkworker.Options
@@ -55,18 +62,32 @@ type Options struct {
 // workflow types it exports.
 type Workflows = engine.Workflows
 
+// LoadOptions configures Load and LoadBundle.
+type LoadOptions = engine.Options
+
 // Load bundles the workflows file at path and loads it.
-func Load(path string) (*Workflows, error) {
+func Load(path string, opts ...LoadOptions) (*Workflows, error) {
 	res := bundler.Bundle(bundler.Options{Entry: path})
 	if err := res.Err(); err != nil {
 		return nil, err
 	}
-	return engine.Load(res.Code, engine.Options{Name: res.Entry})
+	o := firstOpts(opts)
+	o.Name = res.Entry
+	return engine.Load(res.Code, o)
 }
 
 // LoadBundle loads a prebuilt bundle. name appears in messages.
-func LoadBundle(code []byte, name string) (*Workflows, error) {
-	return engine.Load(code, engine.Options{Name: name})
+func LoadBundle(code []byte, name string, opts ...LoadOptions) (*Workflows, error) {
+	o := firstOpts(opts)
+	o.Name = name
+	return engine.Load(code, o)
+}
+
+func firstOpts(opts []LoadOptions) LoadOptions {
+	if len(opts) > 0 {
+		return opts[0]
+	}
+	return LoadOptions{}
 }
 
 // WorkflowRegistry is a Go SDK worker, WorkflowReplayer or test environment.
@@ -106,9 +127,9 @@ func New(c client.Client, taskQueue string, opts Options) (*Worker, error) {
 	switch {
 	case wfs != nil:
 	case len(opts.Bundle) > 0:
-		wfs, err = LoadBundle(opts.Bundle, "bundle.js")
+		wfs, err = LoadBundle(opts.Bundle, "bundle.js", LoadOptions{FailureErrorTypes: opts.WorkflowFailureErrorTypes})
 	case opts.Workflows != "":
-		wfs, err = Load(opts.Workflows)
+		wfs, err = Load(opts.Workflows, LoadOptions{FailureErrorTypes: opts.WorkflowFailureErrorTypes})
 	default:
 		err = errors.New("no workflows: set Options.Workflows to a .ts or .js file (or Options.Bundle)")
 	}

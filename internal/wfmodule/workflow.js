@@ -212,3 +212,7 @@ export function isCancellation(err) {
   return err instanceof CancelledFailure ||
     ((err instanceof ActivityFailure || err instanceof ChildWorkflowFailure) && err.cause instanceof CancelledFailure);
 }
+
+export function setWorkflowOptions(options, fn) {
+  Object.assign(fn, { workflowDefinitionOptions: options });
+}

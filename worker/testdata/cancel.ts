@@ -1,5 +1,5 @@
 import {
-  CancellationScope, isCancellation, sleep, proxyActivities, ActivityFailure, ApplicationFailure, TimeoutFailure, condition, Trigger,
+  CancellationScope, isCancellation, sleep, setWorkflowOptions, proxyActivities, ActivityFailure, ApplicationFailure, TimeoutFailure, condition, Trigger,
 } from '@temporalio/workflow';
 
 interface Acts {
@@ -110,3 +110,13 @@ export async function throwsNull(): Promise<void> {
 export async function rootCauses(): Promise<unknown> {
   return ApplicationFailure.create({ message: 'outer', cause: new TimeoutFailure('inner', undefined, 'HEARTBEAT') }) instanceof ActivityFailure;
 }
+
+class CustomError extends Error {}
+class SubError extends CustomError {}
+export async function throwsCustom(): Promise<void> {
+  throw new SubError('custom failure');
+}
+export async function throwsCustomOpted(): Promise<void> {
+  throw new SubError('opted in');
+}
+setWorkflowOptions({ failureExceptionTypes: [CustomError] }, throwsCustomOpted);
