@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	enumspb "go.temporal.io/api/enums/v1"
 	sdkclient "go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 
@@ -289,13 +290,15 @@ func TestDevReload(t *testing.T) {
 		}
 	}
 	version := func(v string) string {
-		return "export async function version(): Promise<string> { return '" + v + "'; }\n"
+		return "import { sleep } from '@temporalio/workflow';\n" +
+			"export async function version(): Promise<string> { return '" + v + "'; }\n" +
+			"export async function slow(): Promise<string> { await sleep('2s'); return '" + v + "'; }\n"
 	}
 	write(version("v1"))
 	port := freePort(t)
 	dev := startBackground(t, "dev", dir, "--headless", "--port", strconv.Itoa(port), "--task-queue", "reload", "--log-level", "warn")
 	dev.waitFor(t, &dev.out, "Watching for changes")
-	for _, want := range []string{"Temporal server: 127.0.0.1:" + strconv.Itoa(port), "Task queue:      reload", "Workflows:       version (from " + file + ")"} {
+	for _, want := range []string{"Temporal server: 127.0.0.1:" + strconv.Itoa(port), "Task queue:      reload", "Workflows:       slow, version (from " + file + ")"} {
 		if !strings.Contains(dev.out.String(), want) {
 			t.Errorf("banner has no %q:\n%s", want, dev.out.String())
 		}
@@ -316,17 +319,28 @@ func TestDevReload(t *testing.T) {
 		}
 	}
 	run(`"v1"`)
+	// A run in flight when the code changes goes on with the new code.
+	slow, err := client.StartJSON(ctx, c, sdkclient.StartWorkflowOptions{TaskQueue: "reload"}, "slow", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitEvent(t, c, slow.GetID(), "TimerStarted")
 
 	write(version("v2"))
-	dev.waitFor(t, &dev.out, "reloaded: version")
+	dev.waitFor(t, &dev.out, "reloaded: slow, version")
 	run(`"v2"`)
+	start := time.Now()
+	if out, err := client.ResultJSON(ctx, slow); err != nil || out != `"v2"` {
+		t.Fatalf("slow() = %s, %v; want \"v2\"", out, err)
+	}
+	t.Logf("the run in flight finished %v after the reload", time.Since(start))
 
 	write("export async function version( {\n")
 	dev.waitFor(t, &dev.err, "reload failed, the previous code keeps running: bundle ")
 	run(`"v2"`)
 
 	write(version("v3") + "export async function extra() {}\n")
-	dev.waitFor(t, &dev.out, "reloaded: extra, version")
+	dev.waitFor(t, &dev.out, "reloaded: extra, slow, version")
 	run(`"v3"`)
 
 	if err := dev.stop(t); err != nil {
@@ -335,6 +349,27 @@ func TestDevReload(t *testing.T) {
 	if !strings.Contains(dev.out.String(), "Stopping.") {
 		t.Errorf("no goodbye:\n%s", dev.out.String())
 	}
+}
+
+// waitEvent waits until the workflow's history has an event of the type.
+func waitEvent(t *testing.T, c sdkclient.Client, id, eventType string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	for ctx.Err() == nil {
+		it := c.GetWorkflowHistory(ctx, id, "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+		for it.HasNext() {
+			ev, err := it.Next()
+			if err != nil {
+				break
+			}
+			if ev.GetEventType().String() == eventType {
+				return
+			}
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("workflow %s: no %s event", id, eventType)
 }
 
 func TestBundleThenRun(t *testing.T) {
