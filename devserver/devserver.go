@@ -250,7 +250,8 @@ func newTemporalServer(opts Options, port int) (temporal.Server, error) {
 	dyn := dynamicconfig.StaticClient{
 		dynamicconfig.HistoryCacheHostLevelMaxSize.Key():                 8192,
 		dynamicconfig.FrontendMaxNamespaceVisibilityRPSPerInstance.Key(): 100,
-		// Workers poll often in tests; keep the dev server snappy.
+		// Fire short timers on time (the default lets them slip up to 1s).
+		dynamicconfig.TimerProcessorMaxTimeShift.Key():                         50 * time.Millisecond,
 		dynamicconfig.FrontendEnableUpdateWorkflowExecution.Key():              true,
 		dynamicconfig.FrontendEnableUpdateWorkflowExecutionAsyncAccepted.Key(): true,
 	}
