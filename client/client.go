@@ -71,6 +71,7 @@ const (
 	TLSDisabled
 )
 
+// String returns "auto", "enabled" or "disabled".
 func (m TLSMode) String() string {
 	switch m {
 	case TLSEnabled:
@@ -292,6 +293,7 @@ type UnreachableError struct {
 	Err      error
 }
 
+// Error says what failed and what to do about it, in one line.
 func (e *UnreachableError) Error() string {
 	cause := shortCause(e.Err)
 	hint := "is the server running? start one with `tsworker dev`"
@@ -304,6 +306,7 @@ func (e *UnreachableError) Error() string {
 	return fmt.Sprintf("cannot reach Temporal at %s: %s (%s)", e.HostPort, cause, hint)
 }
 
+// Unwrap returns the Go SDK's error.
 func (e *UnreachableError) Unwrap() error { return e.Err }
 
 // dialError turns the Go SDK's dial error into one line saying what to do.
