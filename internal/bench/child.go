@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"runtime/pprof"
+	"strconv"
 	"strings"
 	"time"
 
@@ -35,6 +36,9 @@ type WorkerConfig struct {
 	TaskQueue string
 	Impl      Impl
 	Workflows string // the JS workflows file, for Impl JS
+	// MemProfileRate, when positive, sets runtime.MemProfileRate, so that a
+	// heap profile sees small per-run allocations.
+	MemProfileRate int
 }
 
 // Environment variables carrying a WorkerConfig. EnvChild marks a process
@@ -45,6 +49,7 @@ const (
 	envTaskQueue = "TSWORKER_BENCH_QUEUE"
 	envImpl      = "TSWORKER_BENCH_IMPL"
 	envWorkflows = "TSWORKER_BENCH_WORKFLOWS"
+	envMemRate   = "TSWORKER_BENCH_MEMPROFILERATE"
 )
 
 // Env returns the environment entries that pass cfg to a worker process.
@@ -55,6 +60,7 @@ func (cfg WorkerConfig) Env() []string {
 		envTaskQueue + "=" + cfg.TaskQueue,
 		envImpl + "=" + string(cfg.Impl),
 		envWorkflows + "=" + cfg.Workflows,
+		envMemRate + "=" + strconv.Itoa(cfg.MemProfileRate),
 	}
 }
 
@@ -66,6 +72,7 @@ func WorkerConfigFromEnv() (WorkerConfig, error) {
 		Impl:      Impl(os.Getenv(envImpl)),
 		Workflows: os.Getenv(envWorkflows),
 	}
+	cfg.MemProfileRate, _ = strconv.Atoi(os.Getenv(envMemRate))
 	if cfg.HostPort == "" || cfg.TaskQueue == "" {
 		return cfg, fmt.Errorf("bench worker: %s and %s must be set", envHostPort, envTaskQueue)
 	}
@@ -114,6 +121,9 @@ const replyPrefix = "tsworker-bench "
 //	cpu-stop          stop it
 //	heap <file>       write a heap profile (after a GC)
 func ServeWorker(ctx context.Context, cfg WorkerConfig, in io.Reader, out io.Writer) error {
+	if cfg.MemProfileRate > 0 {
+		runtime.MemProfileRate = cfg.MemProfileRate
+	}
 	c, err := client.Dial(client.Options{HostPort: cfg.HostPort, Logger: quietLogger{}})
 	if err != nil {
 		return fmt.Errorf("bench worker: dial %s: %w", cfg.HostPort, err)
