@@ -24,6 +24,7 @@ import (
 	uiserver "github.com/temporalio/ui-server/v2/server"
 	uiconfig "github.com/temporalio/ui-server/v2/server/config"
 	uioptions "github.com/temporalio/ui-server/v2/server/server_options"
+	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/server/common/authorization"
 	"go.temporal.io/server/common/cluster"
@@ -59,6 +60,9 @@ type Options struct {
 	UIPort int
 	// Namespaces are created in addition to "default". Optional.
 	Namespaces []string
+	// SearchAttributes are custom search attributes registered on every
+	// namespace, by name. Optional.
+	SearchAttributes map[string]enumspb.IndexedValueType
 	// Logger receives the server's logs. Optional; nil discards them.
 	Logger *slog.Logger
 	// LogLevel filters the server's logs. Optional; zero means Info, but
@@ -299,7 +303,7 @@ func sqlConfig(opts Options) (*config.SQL, error) {
 			continue
 		}
 		seen[name] = true
-		ns, err := sqliteschema.NewNamespaceConfig("active", name, false, nil)
+		ns, err := sqliteschema.NewNamespaceConfig("active", name, false, opts.SearchAttributes)
 		if err != nil {
 			return nil, fmt.Errorf("namespace %q: %w", name, err)
 		}

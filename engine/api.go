@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/dop251/goja"
+	commonpb "go.temporal.io/api/common/v1"
 	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
@@ -35,6 +36,16 @@ func (r *run) installHost() {
 	set("scopeCancel", r.scopeCancel)
 	set("scopeCurrent", r.scopeCurrent)
 	set("scopeState", r.scopeState)
+	set("startChild", r.startChild)
+	set("externalHandle", r.externalHandle)
+	set("continueAsNew", r.continueAsNew)
+	set("patched", r.patched)
+	set("deprecatePatch", r.deprecatePatch)
+	set("localActivity", r.localActivity)
+	set("upsertSearchAttributes", r.upsertSearchAttributes)
+	set("upsertMemo", r.upsertMemo)
+	set("setCurrentDetails", r.setCurrentDetails)
+	set("getCurrentDetails", r.getCurrentDetails)
 	set("inWorkflowContext", func(goja.FunctionCall) goja.Value { return r.vm.ToValue(r.ctx != nil) })
 	_ = h.Set("log", r.logObject())
 	_ = h.Set("enums", r.enums())
@@ -354,6 +365,20 @@ func (r *run) logObject() *goja.Object {
 	return o
 }
 
+// searchAttributesJS renders search attributes as the TypeScript SDK's
+// untyped SearchAttributes: every value an array.
+func (r *run) searchAttributesJS(sa *commonpb.SearchAttributes) *goja.Object {
+	o := r.vm.NewObject()
+	for k, p := range sa.GetIndexedFields() {
+		v := r.payloadToJS(p)
+		if obj, ok := v.(*goja.Object); !ok || obj.ClassName() != "Array" {
+			v = r.vm.NewArray(v)
+		}
+		_ = o.Set(k, v)
+	}
+	return o
+}
+
 func workflowInfoType(ctx workflow.Context) string { return workflow.GetInfo(ctx).WorkflowType.Name }
 
 func (r *run) date(t time.Time) goja.Value {
@@ -394,7 +419,39 @@ func (r *run) workflowInfo(goja.FunctionCall) goja.Value {
 	set("historyLength", info.GetCurrentHistoryLength())
 	set("historySize", info.GetCurrentHistorySize())
 	set("continueAsNewSuggested", info.GetContinueAsNewSuggested())
-	set("searchAttributes", r.vm.NewObject())
+	set("searchAttributes", r.searchAttributesJS(info.SearchAttributes))
+	if m := info.Memo.GetFields(); len(m) > 0 {
+		memo := r.vm.NewObject()
+		for k, p := range m {
+			_ = memo.Set(k, r.payloadToJS(p))
+		}
+		set("memo", memo)
+	}
+	if info.RootWorkflowExecution != nil {
+		p := r.vm.NewObject()
+		_ = p.Set("workflowId", info.RootWorkflowExecution.ID)
+		_ = p.Set("runId", info.RootWorkflowExecution.RunID)
+		set("root", p)
+	}
+	if workflow.HasLastCompletionResult(r.ctx) {
+		var raw converter.RawValue
+		if err := workflow.GetLastCompletionResult(r.ctx, &raw); err == nil {
+			set("lastResult", r.payloadToJS(raw.Payload()))
+		}
+	}
+	if err := workflow.GetLastError(r.ctx); err != nil {
+		set("lastFailure", r.toJSError(err))
+	}
+	if info.RetryPolicy != nil {
+		rp := r.vm.NewObject()
+		_ = rp.Set("initialInterval", info.RetryPolicy.InitialInterval.Milliseconds())
+		_ = rp.Set("backoffCoefficient", info.RetryPolicy.BackoffCoefficient)
+		_ = rp.Set("maximumInterval", info.RetryPolicy.MaximumInterval.Milliseconds())
+		_ = rp.Set("maximumAttempts", info.RetryPolicy.MaximumAttempts)
+		_ = rp.Set("nonRetryableErrorTypes", info.RetryPolicy.NonRetryableErrorTypes)
+		set("retryPolicy", rp)
+	}
+	set("currentDetails", workflow.GetCurrentDetails(r.ctx))
 	if info.ParentWorkflowExecution != nil {
 		p := r.vm.NewObject()
 		_ = p.Set("workflowId", info.ParentWorkflowExecution.ID)

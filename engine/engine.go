@@ -46,6 +46,10 @@ type Options struct {
 	FailureErrorTypes []string
 }
 
+// ActivityLookup returns the Go function a worker registered under an
+// activity name.
+type ActivityLookup func(name string) (fn any, ok bool)
+
 // Workflows is a loaded bundle: its compiled program and the workflow types
 // it exports. It is safe for concurrent use by many runs.
 type Workflows struct {
@@ -100,6 +104,13 @@ func (w *Workflows) Register(reg Registry) {
 // and updates to JS runs, in history order.
 func (w *Workflows) Interceptor() interceptor.WorkerInterceptor {
 	return &workerInterceptor{w: w}
+}
+
+// InterceptorWith is Interceptor for a worker whose activities lookup
+// finds: local activities need it, because the Go SDK calls them with Go
+// values decoded for the function's parameters, not with payloads.
+func (w *Workflows) InterceptorWith(lookup ActivityLookup) interceptor.WorkerInterceptor {
+	return &workerInterceptor{w: w, lookup: lookup}
 }
 
 type ctxKey struct{}

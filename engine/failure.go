@@ -16,7 +16,7 @@ import (
 // failureClasses are the run's failure constructors, registered by the
 // built-in module when it is evaluated.
 type failureClasses struct {
-	temporal, application, server, cancelled, terminated, timeout, activity, child *goja.Object
+	temporal, application, server, cancelled, terminated, timeout, activity, child, alreadyStarted, continueAsNew *goja.Object
 }
 
 func (r *run) registerFailures(c goja.FunctionCall) goja.Value {
@@ -24,6 +24,7 @@ func (r *run) registerFailures(c goja.FunctionCall) goja.Value {
 	r.classes = failureClasses{
 		temporal: get(0), application: get(1), server: get(2), cancelled: get(3),
 		terminated: get(4), timeout: get(5), activity: get(6), child: get(7),
+		alreadyStarted: get(8), continueAsNew: get(9),
 	}
 	return goja.Undefined()
 }
@@ -122,6 +123,13 @@ func (r *run) fail(err error) (converter.RawValue, error) {
 // failValue ends the run on a thrown or rejected JS value: a Temporal
 // failure fails the workflow; anything else fails the workflow task.
 func (r *run) failValue(v goja.Value) (converter.RawValue, error) {
+	if r.instanceOf(v, r.classes.continueAsNew) {
+		if cmd, ok := v.(*goja.Object).Get("command").(*goja.Object); ok {
+			if err, ok := r.canErrs[cmd]; ok {
+				return converter.RawValue{}, err
+			}
+		}
+	}
 	if r.instanceOf(v, r.classes.temporal) {
 		return converter.RawValue{}, r.toGoError(v)
 	}

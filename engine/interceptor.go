@@ -8,11 +8,12 @@ import (
 
 type workerInterceptor struct {
 	interceptor.WorkerInterceptorBase
-	w *Workflows
+	w      *Workflows
+	lookup ActivityLookup
 }
 
 func (i *workerInterceptor) InterceptWorkflow(ctx workflow.Context, next interceptor.WorkflowInboundInterceptor) interceptor.WorkflowInboundInterceptor {
-	in := &inbound{w: i.w}
+	in := &inbound{w: i.w, lookup: i.lookup}
 	in.Next = next
 	return in
 }
@@ -29,6 +30,7 @@ type signal struct {
 type inbound struct {
 	interceptor.WorkflowInboundInterceptorBase
 	w       *Workflows
+	lookup  ActivityLookup
 	js      bool
 	run     *run
 	pending []signal

@@ -50,6 +50,10 @@ type run struct {
 	liveOps    int
 
 	failureClassesJS []*goja.Object // setWorkflowOptions failureExceptionTypes
+
+	canErrs  map[*goja.Object]error // continue-as-new commands
+	patches  map[string]bool
+	upserted map[string]goja.Value // search attributes upserted by this run
 }
 
 // op is a future the loop waits on.
@@ -107,6 +111,9 @@ func newRun(ctx workflow.Context, w *Workflows, in *inbound) *run {
 	r.root = &asyncCtx{scope: &scope{ctx: ctx, cancellable: true}}
 	r.cur = r.root
 	r.scopes = map[*goja.Object]*scope{}
+	r.canErrs = map[*goja.Object]error{}
+	r.patches = map[string]bool{}
+	r.upserted = map[string]goja.Value{}
 	r.vm.SetAsyncContextTracker(r)
 	r.wakeCh = workflow.NewBufferedChannel(ctx, 1)
 	r.rebuildSelector()

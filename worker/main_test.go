@@ -10,6 +10,7 @@ import (
 	"time"
 
 	commonpb "go.temporal.io/api/common/v1"
+	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 	sdkworker "go.temporal.io/sdk/worker"
@@ -31,7 +32,10 @@ func TestMain(m *testing.M) {
 		sdkworker.SetStickyWorkflowCacheSize(0)
 	}
 	ctx := context.Background()
-	srv, err := devserver.Start(ctx, devserver.Options{})
+	srv, err := devserver.Start(ctx, devserver.Options{SearchAttributes: map[string]enumspb.IndexedValueType{
+		"CustomKeywordField": enumspb.INDEXED_VALUE_TYPE_KEYWORD,
+		"CustomIntField":     enumspb.INDEXED_VALUE_TYPE_INT,
+	}})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
@@ -106,3 +110,5 @@ func (quietLogger) Error(string, ...any) {}
 func jsonPayload(s string) *commonpb.Payload {
 	return &commonpb.Payload{Metadata: map[string][]byte{"encoding": []byte("json/plain")}, Data: []byte(s)}
 }
+
+func errorsAs(err error, target any) bool { return errors.As(err, target) }

@@ -110,7 +110,7 @@ type Worker struct {
 	taskQueue string
 
 	mu         sync.Mutex
-	activities map[string]bool
+	activities map[string]any // name -> function
 }
 
 // New creates a worker for taskQueue that runs the workflows of
@@ -124,12 +124,14 @@ func New(c client.Client, taskQueue string, opts Options) (*Worker, error) {
 	}
 	wfs := opts.Loaded
 	var err error
+	w := &Worker{taskQueue: taskQueue, activities: map[string]any{}}
+	lo := LoadOptions{FailureErrorTypes: opts.WorkflowFailureErrorTypes}
 	switch {
 	case wfs != nil:
 	case len(opts.Bundle) > 0:
-		wfs, err = LoadBundle(opts.Bundle, "bundle.js", LoadOptions{FailureErrorTypes: opts.WorkflowFailureErrorTypes})
+		wfs, err = LoadBundle(opts.Bundle, "bundle.js", lo)
 	case opts.Workflows != "":
-		wfs, err = Load(opts.Workflows, LoadOptions{FailureErrorTypes: opts.WorkflowFailureErrorTypes})
+		wfs, err = Load(opts.Workflows, lo)
 	default:
 		err = errors.New("no workflows: set Options.Workflows to a .ts or .js file (or Options.Bundle)")
 	}
@@ -137,17 +139,17 @@ func New(c client.Client, taskQueue string, opts Options) (*Worker, error) {
 		return nil, fmt.Errorf("worker: %w", err)
 	}
 	wo := opts.Worker
-	wo.Interceptors = append([]interceptor.WorkerInterceptor{wfs.Interceptor()}, wo.Interceptors...)
-	w := &Worker{
-		w:          sdkworker.New(c, taskQueue, wo),
-		wfs:        wfs,
-		taskQueue:  taskQueue,
-		activities: map[string]bool{},
-	}
+	wo.Interceptors = append([]interceptor.WorkerInterceptor{wfs.InterceptorWith(w.activity)}, wo.Interceptors...)
+	w.w = sdkworker.New(c, taskQueue, wo)
+	w.wfs = wfs
 	wfs.Register(w.w)
 	w.w.RegisterDynamicActivity(w.activityNotFound, activity.DynamicRegisterOptions{})
 	return w, nil
 }
+
+// GoWorker returns the underlying Go SDK worker, to register native Go
+// workflows (or anything else) beside the JS ones.
+func (w *Worker) GoWorker() sdkworker.Worker { return w.w }
 
 // WorkflowTypes returns the workflow types the worker runs, sorted.
 func (w *Worker) WorkflowTypes() []string { return w.wfs.Names() }
@@ -184,7 +186,7 @@ func (w *Worker) RegisterActivityWithOptions(a any, options activity.RegisterOpt
 	w.register(a, options)
 	if alias := lowerFirst(options.Name); alias != options.Name {
 		w.mu.Lock()
-		taken := w.activities[alias]
+		_, taken := w.activities[alias]
 		w.mu.Unlock()
 		if !taken {
 			o := options
@@ -197,8 +199,16 @@ func (w *Worker) RegisterActivityWithOptions(a any, options activity.RegisterOpt
 func (w *Worker) register(a any, options activity.RegisterOptions) {
 	w.w.RegisterActivityWithOptions(a, options)
 	w.mu.Lock()
-	w.activities[options.Name] = true
+	w.activities[options.Name] = a
 	w.mu.Unlock()
+}
+
+// activity returns the function registered under name.
+func (w *Worker) activity(name string) (any, bool) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	fn, ok := w.activities[name]
+	return fn, ok
 }
 
 // Activities returns the registered activity names, sorted.

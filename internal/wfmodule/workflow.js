@@ -133,8 +133,16 @@ export const TimeoutType = h.enums.TimeoutType;
 export const ActivityCancellationType = h.enums.ActivityCancellationType;
 export const ApplicationFailureCategory = { BENIGN: 'BENIGN' };
 
+export class ContinueAsNew extends Error {
+  constructor(command) {
+    super('Workflow continued as new');
+    this.command = command;
+  }
+}
+named(ContinueAsNew, 'ContinueAsNew');
+
 h.failures(TemporalFailure, ApplicationFailure, ServerFailure, CancelledFailure, TerminatedFailure,
-  TimeoutFailure, ActivityFailure, ChildWorkflowFailure);
+  TimeoutFailure, ActivityFailure, ChildWorkflowFailure, WorkflowExecutionAlreadyStartedError, ContinueAsNew);
 
 // ---- workflow API ------------------------------------------------------
 
@@ -216,3 +224,47 @@ export function isCancellation(err) {
 export function setWorkflowOptions(options, fn) {
   Object.assign(fn, { workflowDefinitionOptions: options });
 }
+
+// ---- children, external workflows, continue-as-new, versioning ---------
+
+function workflowTypeName(t) {
+  return typeof t === 'string' ? t : t.name;
+}
+export function startChild(workflowTypeOrFunc, options) {
+  return h.startChild(workflowTypeName(workflowTypeOrFunc), options);
+}
+export async function executeChild(workflowTypeOrFunc, options) {
+  const handle = await startChild(workflowTypeOrFunc, options);
+  return handle.result();
+}
+export const getExternalWorkflowHandle = h.externalHandle;
+export function makeContinueAsNewFunc(options) {
+  return (...args) => Promise.reject(new ContinueAsNew(h.continueAsNew(options, args)));
+}
+export function continueAsNew(...args) {
+  return makeContinueAsNewFunc()(...args);
+}
+export const patched = h.patched;
+export const deprecatePatch = h.deprecatePatch;
+export function proxyLocalActivities(options) {
+  if (options === undefined) throw new TypeError('options must be defined');
+  return new Proxy({}, {
+    get(_, name) {
+      if (typeof name !== 'string') throw new TypeError(`Only strings are supported for Activity types, got: ${String(name)}`);
+      return (...args) => h.localActivity(name, args, options);
+    },
+  });
+}
+export const upsertSearchAttributes = h.upsertSearchAttributes;
+export const upsertMemo = h.upsertMemo;
+export const setCurrentDetails = h.setCurrentDetails;
+export const getCurrentDetails = h.getCurrentDetails;
+export const ParentClosePolicy = { TERMINATE: 'TERMINATE', ABANDON: 'ABANDON', REQUEST_CANCEL: 'REQUEST_CANCEL' };
+export const ChildWorkflowCancellationType = {
+  ABANDON: 'ABANDON', TRY_CANCEL: 'TRY_CANCEL', WAIT_CANCELLATION_COMPLETED: 'WAIT_CANCELLATION_COMPLETED',
+  WAIT_CANCELLATION_REQUESTED: 'WAIT_CANCELLATION_REQUESTED',
+};
+export const WorkflowIdReusePolicy = {
+  ALLOW_DUPLICATE: 'ALLOW_DUPLICATE', ALLOW_DUPLICATE_FAILED_ONLY: 'ALLOW_DUPLICATE_FAILED_ONLY',
+  REJECT_DUPLICATE: 'REJECT_DUPLICATE', TERMINATE_IF_RUNNING: 'TERMINATE_IF_RUNNING',
+};
