@@ -14,6 +14,7 @@ import (
 	"hash/fnv"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/dop251/goja"
 	commonpb "go.temporal.io/api/common/v1"
@@ -44,6 +45,9 @@ type Options struct {
 	// Like the TypeScript SDK's workflowFailureErrorTypes worker option; a
 	// workflow can also list classes with setWorkflowOptions.
 	FailureErrorTypes []string
+	// Limits bound runaway workflow code. Optional; see Limits for the
+	// defaults.
+	Limits Limits
 }
 
 // ActivityLookup returns the Go function a worker registered under an
@@ -73,7 +77,27 @@ func Load(code []byte, opts Options) (*Workflows, error) {
 	}
 	w := &Workflows{prog: prog, opts: opts, known: map[string]bool{}}
 	r := newProbeRun(w)
-	exports, err := r.rt.Run(prog, bundler.ExportsGlobal)
+	var exports *goja.Object
+	err = func() (err error) {
+		defer func() {
+			if p := recover(); p != nil {
+				if e, ok := p.(error); ok {
+					err = e
+					return
+				}
+				panic(p)
+			}
+		}()
+		r.js(func() {
+			exports, err = r.rt.Run(prog, bundler.ExportsGlobal)
+			if err != nil {
+				if msg, ok := r.uncatchable(err); ok {
+					err = &WorkflowTaskError{Workflow: "(load)", Message: msg, Stack: r.lastStack}
+				}
+			}
+		})
+		return err
+	}()
 	if err != nil {
 		return nil, fmt.Errorf("load %s: evaluating the workflows file failed: %s", opts.Name, jsErrorString(err))
 	}
@@ -88,6 +112,11 @@ func Load(code []byte, opts Options) (*Workflows, error) {
 	}
 	sort.Strings(w.names)
 	return w, nil
+}
+
+// ExecutionTimeout is how long a run's JS may run without yielding.
+func (w *Workflows) ExecutionTimeout() time.Duration {
+	return w.opts.Limits.withDefaults().ExecutionTimeout
 }
 
 // Names returns the workflow types, sorted.

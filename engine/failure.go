@@ -62,6 +62,9 @@ func (e *WorkflowTaskError) Error() string {
 // taskFailure describes err (an error out of goja) as a workflow task
 // failure.
 func (r *run) taskFailure(what string, err error) error {
+	if msg, ok := r.uncatchable(err); ok {
+		return &WorkflowTaskError{Workflow: r.workflowType(), Message: msg, Stack: r.lastStack}
+	}
 	var ex *goja.Exception
 	if errors.As(err, &ex) {
 		return r.taskFailureValue(what, ex.Value())

@@ -266,7 +266,10 @@ func (r *run) query(name string, payloads []*commonpb.Payload) (converter.RawVal
 		return converter.RawValue{}, fmt.Errorf("query %s: %w", name, err)
 	}
 	defer r.enterReadOnly("query handler")()
-	ret, err := h.fn(goja.Undefined(), args...)
+	var ret goja.Value
+	if ierr := r.jsErr(func() { ret, err = h.fn(goja.Undefined(), args...) }); ierr != nil {
+		return converter.RawValue{}, ierr
+	}
 	if err != nil {
 		return converter.RawValue{}, r.messageError(err)
 	}
@@ -349,7 +352,10 @@ func (r *run) validateUpdate(name string, payloads []*commonpb.Payload) error {
 		return temporal.NewApplicationError(fmt.Sprintf("update %s: %v", name, err), "InvalidArgument")
 	}
 	defer r.enterReadOnly("update validator")()
-	ret, err := h.validator(goja.Undefined(), args...)
+	var ret goja.Value
+	if ierr := r.jsErr(func() { ret, err = h.validator(goja.Undefined(), args...) }); ierr != nil {
+		return temporal.NewApplicationError(ierr.Error(), "Error")
+	}
 	if err != nil {
 		return r.messageError(err)
 	}
@@ -374,7 +380,8 @@ func (r *run) update(ctx workflow.Context, name string, payloads []*commonpb.Pay
 	uctx := &asyncCtx{scope: r.root.scope, updateID: info.ID, updateName: name}
 	prev := r.cur
 	r.cur = uctx
-	ret, err := h.fn(goja.Undefined(), args...)
+	var ret goja.Value
+	r.js(func() { ret, err = h.fn(goja.Undefined(), args...) })
 	r.cur = prev
 	defer r.wake() // state may have changed: let the loop re-check conditions
 	if err != nil {

@@ -51,6 +51,9 @@ type run struct {
 
 	failureClassesJS []*goja.Object // setWorkflowOptions failureExceptionTypes
 
+	wd        *watchdog
+	lastStack string // stack of the last uncatchable error
+
 	canErrs  map[*goja.Object]error // continue-as-new commands
 	patches  map[string]bool
 	upserted map[string]goja.Value // search attributes upserted by this run
@@ -108,6 +111,7 @@ func newRun(ctx workflow.Context, w *Workflows, in *inbound) *run {
 		Timers: r,
 	})
 	r.vm = r.rt.VM
+	r.initLimits()
 	r.root = &asyncCtx{scope: &scope{ctx: ctx, cancellable: true}}
 	r.cur = r.root
 	r.scopes = map[*goja.Object]*scope{}
@@ -128,6 +132,7 @@ func newProbeRun(w *Workflows) *run {
 	r := &run{w: w}
 	r.rt = jsruntime.New(jsruntime.Env{Log: func(string, string) {}})
 	r.vm = r.rt.VM
+	r.initLimits()
 	r.root = &asyncCtx{scope: &scope{cancellable: true}}
 	r.cur = r.root
 	r.scopes = map[*goja.Object]*scope{}
@@ -163,18 +168,27 @@ func (r *run) consoleLog(level, msg string) {
 }
 
 // execute runs the workflow function name with its arguments to completion.
-func (r *run) execute(name string, payloads []*commonpb.Payload) (converter.RawValue, error) {
-	exports, err := r.rt.Run(r.w.prog, bundler.ExportsGlobal)
-	if err != nil {
-		panic(r.taskFailure(fmt.Sprintf("evaluating %s failed", r.w.opts.Name), err))
-	}
-	fnv := exports.Get(name)
-	fn, ok := goja.AssertFunction(fnv)
-	if !ok {
-		panic(fmt.Errorf("Failed to initialize workflow of type '%s': expected a function in %s", name, r.w.opts.Name))
-	}
-	r.readWorkflowOptions(fnv)
-	args := make([]goja.Value, len(payloads))
+func (r *run) execute(name string, payloads []*commonpb.Payload) (result converter.RawValue, resErr error) {
+	var (
+		fn   goja.Callable
+		args []goja.Value
+		ret  goja.Value
+		err  error
+		done bool
+	)
+	r.js(func() {
+		exports, err := r.rt.Run(r.w.prog, bundler.ExportsGlobal)
+		if err != nil {
+			panic(r.taskFailure(fmt.Sprintf("evaluating %s failed", r.w.opts.Name), err))
+		}
+		fnv := exports.Get(name)
+		var ok bool
+		if fn, ok = goja.AssertFunction(fnv); !ok {
+			panic(fmt.Errorf("Failed to initialize workflow of type '%s': expected a function in %s", name, r.w.opts.Name))
+		}
+		r.readWorkflowOptions(fnv)
+	})
+	args = make([]goja.Value, len(payloads))
 	for i, p := range payloads {
 		v, err := r.rt.FromPayload(p)
 		if err != nil {
@@ -182,15 +196,23 @@ func (r *run) execute(name string, payloads []*commonpb.Payload) (converter.RawV
 		}
 		args[i] = v
 	}
-	r.deliverSignals()
-	ret, err := fn(goja.Undefined(), args...)
-	if err != nil {
-		return r.fail(err)
+	r.js(func() {
+		r.deliverSignals()
+		ret, err = fn(goja.Undefined(), args...)
+		if err != nil {
+			result, resErr = r.fail(err)
+			done = true
+		}
+	})
+	if done {
+		return result, resErr
 	}
 	root, isPromise := ret.Export().(*goja.Promise)
 	for isPromise {
-		r.deliverSignals()
-		r.checkConditions()
+		r.js(func() {
+			r.deliverSignals()
+			r.checkConditions()
+		})
 		if r.failure != nil {
 			return r.failValue(r.failure)
 		}
@@ -256,7 +278,7 @@ func (r *run) addOp(o *op) {
 		if len(r.ops) > 32 && r.liveOps < len(r.ops)/2 {
 			r.compactOps()
 		}
-		o.cb(f)
+		r.js(func() { o.cb(f) })
 	})
 }
 
@@ -282,4 +304,10 @@ func (r *run) rebuildSelector() {
 	for _, o := range r.ops {
 		r.addOp(o)
 	}
+}
+
+func (r *run) initLimits() {
+	l := r.w.opts.Limits.withDefaults()
+	r.wd = &watchdog{limits: l, vm: r.vm}
+	r.vm.SetMaxCallStackSize(l.MaxCallStackSize)
 }

@@ -227,3 +227,25 @@ func findEvent(ctx context.Context, id string, typ enumspb.EventType) *historypb
 	}
 	return nil
 }
+
+// findEventAfterSignal returns the message of a workflow task failure that
+// follows a signal, if any.
+func findEventAfterSignal(ctx context.Context, id string) string {
+	it := testClient.GetWorkflowHistory(ctx, id, "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+	signalled := false
+	for it.HasNext() {
+		ev, err := it.Next()
+		if err != nil {
+			return ""
+		}
+		switch ev.GetEventType() {
+		case enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED:
+			signalled = true
+		case enumspb.EVENT_TYPE_WORKFLOW_TASK_FAILED:
+			if signalled {
+				return ev.GetWorkflowTaskFailedEventAttributes().GetFailure().GetMessage()
+			}
+		}
+	}
+	return ""
+}

@@ -48,7 +48,7 @@ func replay(t *testing.T, workflows string, h *historypb.History) error {
 		t.Fatal(err)
 	}
 	worker.RegisterWorkflows(r, wfs)
-	return r.ReplayWorkflowHistory(nil, h)
+	return r.ReplayWorkflowHistory(quietLogger{}, h)
 }
 
 func TestReplayFinishedHistories(t *testing.T) {

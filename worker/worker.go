@@ -21,6 +21,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -53,6 +54,11 @@ type Options struct {
 	// Temporal failures (ApplicationFailure, ...) fail the workflow; any
 	// other error fails the task, which is retried. Not used with Loaded.
 	WorkflowFailureErrorTypes []string
+	// Limits bound runaway workflow code: execution time without yielding
+	// (default 5s), memory, recursion depth. A run over a limit fails its
+	// workflow task, which is retried; the worker goes on. Not used with
+	// Loaded.
+	Limits Limits
 	// Worker passes options through to the Go SDK worker (concurrency,
 	// sticky cache timeouts, graceful stop timeout, interceptors, ...).
 	Worker sdkworker.Options
@@ -61,6 +67,9 @@ type Options struct {
 // Workflows is a loaded workflows bundle: the compiled program and the
 // workflow types it exports.
 type Workflows = engine.Workflows
+
+// Limits bound runaway workflow code; see engine.Limits.
+type Limits = engine.Limits
 
 // LoadOptions configures Load and LoadBundle.
 type LoadOptions = engine.Options
@@ -125,7 +134,7 @@ func New(c client.Client, taskQueue string, opts Options) (*Worker, error) {
 	wfs := opts.Loaded
 	var err error
 	w := &Worker{taskQueue: taskQueue, activities: map[string]any{}}
-	lo := LoadOptions{FailureErrorTypes: opts.WorkflowFailureErrorTypes}
+	lo := LoadOptions{FailureErrorTypes: opts.WorkflowFailureErrorTypes, Limits: opts.Limits}
 	switch {
 	case wfs != nil:
 	case len(opts.Bundle) > 0:
@@ -139,6 +148,11 @@ func New(c client.Client, taskQueue string, opts Options) (*Worker, error) {
 		return nil, fmt.Errorf("worker: %w", err)
 	}
 	wo := opts.Worker
+	if wo.DeadlockDetectionTimeout == 0 {
+		// The Go SDK's deadlock detector must not fire before tsworker's
+		// own execution timeout, which interrupts the JS cleanly.
+		wo.DeadlockDetectionTimeout = wfs.ExecutionTimeout() + 2*time.Second
+	}
 	wo.Interceptors = append([]interceptor.WorkerInterceptor{wfs.InterceptorWith(w.activity)}, wo.Interceptors...)
 	w.w = sdkworker.New(c, taskQueue, wo)
 	w.wfs = wfs

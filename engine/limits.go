@@ -1,0 +1,209 @@
+package engine
+
+import (
+	"errors"
+	"fmt"
+	"runtime/metrics"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/dop251/goja"
+)
+
+// Limits bound what one run's JavaScript may do in one go. A run over a
+// limit is interrupted and its workflow task fails (and is retried later),
+// as with the TypeScript SDK's isolate execution timeout; the worker and
+// other runs go on.
+type Limits struct {
+	// ExecutionTimeout bounds how long JS may run without yielding (waiting
+	// on an activity, timer, condition, ...). Zero means 5s, the TypeScript
+	// SDK's default isolate execution timeout.
+	ExecutionTimeout time.Duration
+	// MemoryBudget bounds how much the Go heap may grow while one run's JS
+	// runs without yielding. Zero means 256 MiB. The heap is the process's,
+	// so with many runs busy at once the budget is approximate.
+	MemoryBudget uint64
+	// MaxCallStackSize bounds JS recursion depth. Zero means 10000 frames.
+	MaxCallStackSize int
+}
+
+func (l Limits) withDefaults() Limits {
+	if l.ExecutionTimeout <= 0 {
+		l.ExecutionTimeout = 5 * time.Second
+	}
+	if l.MemoryBudget == 0 {
+		l.MemoryBudget = 256 << 20
+	}
+	if l.MaxCallStackSize <= 0 {
+		l.MaxCallStackSize = 10000
+	}
+	return l
+}
+
+// watchdog interrupts a run's VM that runs for too long or allocates too
+// much. It only costs a timer while JS runs; checks happen every tick.
+type watchdog struct {
+	limits Limits
+	vm     *goja.Runtime
+
+	depth int // nesting of enter/leave, touched only by the run's goroutine
+
+	mu     sync.Mutex
+	gen    int
+	active bool
+	start  time.Time
+	heap0  uint64
+	alone  bool // no other run ran JS since start, so heap growth is ours
+	timer  *time.Timer
+	reason error // why the VM was interrupted, if it was
+}
+
+const watchdogTick = 25 * time.Millisecond
+
+// enter marks the start of a stretch of JS execution.
+func (w *watchdog) enter() {
+	w.depth++
+	if w.depth > 1 {
+		return
+	}
+	activeSlices.Add(1)
+	w.mu.Lock()
+	w.gen++
+	w.active = true
+	w.start = time.Now()
+	w.heap0 = heapBytes()
+	w.alone = activeSlices.Load() == 1
+	w.reason = nil
+	gen := w.gen
+	if w.timer == nil {
+		w.timer = time.AfterFunc(watchdogTick, func() { w.check(gen) })
+	} else {
+		w.timer = time.AfterFunc(watchdogTick, func() { w.check(gen) })
+	}
+	w.mu.Unlock()
+}
+
+// leave marks its end. It returns why the VM was interrupted, if it was.
+func (w *watchdog) leave() error {
+	w.depth--
+	if w.depth > 0 {
+		return nil
+	}
+	activeSlices.Add(-1)
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.active = false
+	w.gen++
+	if w.timer != nil {
+		w.timer.Stop()
+	}
+	reason := w.reason
+	if reason != nil {
+		w.reason = nil
+		w.vm.ClearInterrupt()
+	}
+	return reason
+}
+
+func (w *watchdog) check(gen int) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if !w.active || gen != w.gen {
+		return
+	}
+	switch {
+	case time.Since(w.start) > w.limits.ExecutionTimeout:
+		w.reason = fmt.Errorf("Script execution timed out after %dms", w.limits.ExecutionTimeout.Milliseconds())
+	case w.alone && activeSlices.Load() == 1 && heapBytes() > w.heap0+w.limits.MemoryBudget:
+		w.reason = fmt.Errorf("Workflow code exceeded its memory budget: it allocated more than %d MiB without yielding (see the worker's memory budget option)", w.limits.MemoryBudget>>20)
+	default:
+		if activeSlices.Load() > 1 {
+			// Another run allocates too: growth from now on is not ours
+			// alone.
+			w.alone = false
+		}
+		w.timer.Reset(watchdogTick)
+		return
+	}
+	w.vm.Interrupt(w.reason)
+}
+
+// activeSlices counts runs executing JS right now, in this process. The
+// heap is shared, so memory growth is only attributed to a run while it is
+// the only one running JS.
+var activeSlices atomic.Int32
+
+var heapSample = []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+var heapMu sync.Mutex
+
+func heapBytes() uint64 {
+	heapMu.Lock()
+	defer heapMu.Unlock()
+	metrics.Read(heapSample)
+	if heapSample[0].Value.Kind() != metrics.KindUint64 {
+		return 0
+	}
+	return heapSample[0].Value.Uint64()
+}
+
+// js runs fn as a stretch of JS execution under the watchdog; if the VM was
+// interrupted, the workflow task fails with the reason.
+func (r *run) js(fn func()) {
+	r.wd.enter()
+	defer func() {
+		reason := r.wd.leave()
+		p := recover()
+		if reason != nil {
+			panic(&WorkflowTaskError{Workflow: r.workflowType(), Message: reason.Error(), Stack: r.lastStack})
+		}
+		if p != nil {
+			panic(p)
+		}
+	}()
+	fn()
+}
+
+// uncatchable describes goja's uncatchable errors (interrupts, stack
+// overflow), keeping a short stack.
+func (r *run) uncatchable(err error) (msg string, ok bool) {
+	var ie *goja.InterruptedError
+	if errors.As(err, &ie) {
+		r.lastStack = shortStack(ie.String())
+		return fmt.Sprint(ie.Value()), true
+	}
+	var so *goja.StackOverflowError
+	if errors.As(err, &so) {
+		r.lastStack = shortStack(so.String())
+		return "RangeError: Maximum call stack size exceeded", true
+	}
+	return "", false
+}
+
+// shortStack drops a stack's first line (the message) and keeps at most 12
+// frames.
+func shortStack(s string) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	if len(lines) > 0 && !strings.HasPrefix(lines[0], "\tat ") {
+		lines = lines[1:]
+	}
+	if len(lines) > 12 {
+		lines = append(lines[:12], fmt.Sprintf("\t... %d more frames", len(lines)-12))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// jsErr is js for callers that answer with an error instead of failing the
+// task (queries, validators).
+func (r *run) jsErr(fn func()) (err error) {
+	r.wd.enter()
+	defer func() {
+		if reason := r.wd.leave(); reason != nil {
+			recover()
+			err = reason
+		}
+	}()
+	fn()
+	return nil
+}
