@@ -93,6 +93,7 @@ worker for your workflows, and reloads the worker when you save a file.`,
 		newDevCommand(acts),
 		newRunCommand(acts),
 		newBundleCommand(),
+		newTypesCommand(),
 		newVersionCommand(),
 	)
 	return root

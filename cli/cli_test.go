@@ -545,3 +545,19 @@ func TestBadActivity(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+func TestTypesCommand(t *testing.T) {
+	dir := t.TempDir()
+	out, _, err := tsworker(t, "types", dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{"tsconfig.json", ".tsworker/types"} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+			t.Errorf("%s not written: %v (output %q)", f, err, out)
+		}
+	}
+	if _, _, err := tsworker(t, "types", filepath.Join(dir, "missing")); err == nil {
+		t.Fatal("types on a missing folder: want an error")
+	}
+}
