@@ -1,0 +1,3 @@
+export async function broken(): Promise<void> {
+  const x = ;
+}
