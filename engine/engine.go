@@ -48,6 +48,11 @@ type Options struct {
 	// Limits bound runaway workflow code. Optional; see Limits for the
 	// defaults.
 	Limits Limits
+	// DataConverter is the data converter of the client the workers use,
+	// when it is not the Go SDK's default (a payload codec, for example).
+	// The Go SDK applies it everywhere but to the signals it hands the
+	// engine. Optional.
+	DataConverter converter.DataConverter
 }
 
 // ActivityLookup returns the Go function a worker registered under an

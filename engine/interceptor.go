@@ -2,6 +2,7 @@ package engine
 
 import (
 	commonpb "go.temporal.io/api/common/v1"
+	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/interceptor"
 	"go.temporal.io/sdk/workflow"
 )
@@ -45,9 +46,31 @@ func (in *inbound) HandleSignal(ctx workflow.Context, input *interceptor.HandleS
 	if !in.js && !in.w.known[workflow.GetInfo(ctx).WorkflowType.Name] {
 		return in.Next.HandleSignal(ctx, input)
 	}
-	in.pending = append(in.pending, signal{name: input.SignalName, payloads: input.Arg.GetPayloads()})
+	in.pending = append(in.pending, signal{name: input.SignalName, payloads: in.decodeSignal(input.Arg)})
 	if in.run != nil {
 		in.run.wake()
 	}
 	return nil
+}
+
+// decodeSignal applies the worker's payload codec, if any, to a signal's
+// payloads: the Go SDK hands them to interceptors as they came.
+func (in *inbound) decodeSignal(ps *commonpb.Payloads) []*commonpb.Payload {
+	dc := in.w.opts.DataConverter
+	if dc == nil || len(ps.GetPayloads()) == 0 {
+		return ps.GetPayloads()
+	}
+	raws := make([]converter.RawValue, len(ps.GetPayloads()))
+	ptrs := make([]any, len(raws))
+	for i := range raws {
+		ptrs[i] = &raws[i]
+	}
+	if err := dc.FromPayloads(ps, ptrs...); err != nil {
+		return ps.GetPayloads()
+	}
+	out := make([]*commonpb.Payload, len(raws))
+	for i, r := range raws {
+		out[i] = r.Payload()
+	}
+	return out
 }

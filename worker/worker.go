@@ -54,6 +54,10 @@ type Options struct {
 	// Temporal failures (ApplicationFailure, ...) fail the workflow; any
 	// other error fails the task, which is retried. Not used with Loaded.
 	WorkflowFailureErrorTypes []string
+	// DataConverter must be the data converter given to the client
+	// (client.Options.DataConverter) when it is not the default, for example
+	// to encrypt payloads with a codec. Not used with Loaded.
+	DataConverter converter.DataConverter
 	// Limits bound runaway workflow code: execution time without yielding
 	// (default 5s), memory, recursion depth. A run over a limit fails its
 	// workflow task, which is retried; the worker goes on. Not used with
@@ -134,7 +138,7 @@ func New(c client.Client, taskQueue string, opts Options) (*Worker, error) {
 	wfs := opts.Loaded
 	var err error
 	w := &Worker{taskQueue: taskQueue, activities: map[string]any{}}
-	lo := LoadOptions{FailureErrorTypes: opts.WorkflowFailureErrorTypes, Limits: opts.Limits}
+	lo := LoadOptions{FailureErrorTypes: opts.WorkflowFailureErrorTypes, Limits: opts.Limits, DataConverter: opts.DataConverter}
 	switch {
 	case wfs != nil:
 	case len(opts.Bundle) > 0:
