@@ -58,6 +58,8 @@ type Environment interface {
 	QueryWorkflow(name string, args ...any) (converter.EncodedValue, error)
 	// UpdateWorkflow sends an update; its outcome fills in the Update.
 	UpdateWorkflow(name string, args ...any) *Update
+	// UpdateWorkflowAfter sends an update after d.
+	UpdateWorkflowAfter(d time.Duration, name string, args ...any) *Update
 	// CancelWorkflow requests cancellation of the workflow.
 	CancelWorkflow()
 	// Result decodes the workflow's result and returns its failure.

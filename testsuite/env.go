@@ -126,6 +126,12 @@ func Load(t testing.TB, path string, opts ...Options) *worker.Workflows {
 	return wfs
 }
 
+// NewLogger returns a Go SDK logger that writes to t.Log, shown for failed
+// tests and with -v, leaving out debug lines. Environments use one by
+// default; give one to a Go SDK WorkflowTestSuite (SetLogger) for its
+// TestActivityEnvironment.
+func NewLogger(t testing.TB) log.Logger { return harness.NewLogger(t) }
+
 // Go returns the Go SDK test environment underneath, for what Env does not
 // wrap: listeners, child workflow mocks, SetStartTime, ...
 func (e *Env) Go() *sdktest.TestWorkflowEnvironment { return e.env }
@@ -202,7 +208,7 @@ func (e *Env) OnActivity(name string, returns ...any) *sdktest.MockCallWrapper {
 			e.register(fn, activity.RegisterOptions{Name: name})
 		}
 	} else {
-		stub, ret, err := harness.ValueStub(returns)
+		stub, ret, err := harness.ValueFunc(returns)
 		if err != nil {
 			e.t.Fatalf("testsuite: OnActivity %s: %v", name, err)
 		}

@@ -6,7 +6,6 @@ package harness
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"reflect"
 	"runtime"
@@ -148,10 +147,12 @@ func (a *Activities) Names() []string {
 	return out
 }
 
-// ValueStub returns an activity function that a mock returning returns can
-// stand behind: it takes any arguments as raw values and returns the type
-// of the mocked result. mockReturns is what the Go SDK mock must return.
-func ValueStub(returns []any) (stub any, mockReturns []any, err error) {
+// ValueFunc returns an activity function that returns what returns says:
+// a result, an error, or (result, error). It takes any arguments, as raw
+// values, and its result type is the result's own, so the Go SDK's mocks
+// accept it. mockReturns is what a Go SDK mock standing in front of it
+// returns.
+func ValueFunc(returns []any) (fn any, mockReturns []any, err error) {
 	var result any
 	var resErr error
 	switch len(returns) {
@@ -182,21 +183,22 @@ func ValueStub(returns []any) (stub any, mockReturns []any, err error) {
 		}
 	}
 	in := []reflect.Type{reflect.TypeFor[context.Context]()}
-	for range StubArity {
+	for range ValueFuncArity {
 		in = append(in, reflect.TypeFor[converter.RawValue]())
 	}
 	ft := reflect.FuncOf(in, []reflect.Type{out, reflect.TypeFor[error]()}, false)
-	fn := reflect.MakeFunc(ft, func([]reflect.Value) []reflect.Value {
-		// Only reached when the mock is used up; the Go SDK's mock
-		// answers every call otherwise.
-		return []reflect.Value{reflect.Zero(out), reflect.ValueOf(errStubCalled)}
-	})
-	return fn.Interface(), []any{result, resErr}, nil
+	resV, errV := reflect.Zero(out), reflect.Zero(reflect.TypeFor[error]())
+	if result != nil {
+		resV = reflect.ValueOf(result)
+	}
+	if resErr != nil {
+		errV = reflect.ValueOf(&resErr).Elem()
+	}
+	f := reflect.MakeFunc(ft, func([]reflect.Value) []reflect.Value { return []reflect.Value{resV, errV} })
+	return f.Interface(), []any{result, resErr}, nil
 }
 
-// StubArity is how many arguments a value mock's stub declares; JS may call
+// ValueFuncArity is how many arguments a ValueFunc declares; JS may call
 // an activity with any number, and payloads beyond the parameters are
 // ignored by the data converter.
-const StubArity = 16
-
-var errStubCalled = errors.New("mocked activity called without a matching mock")
+const ValueFuncArity = 16
