@@ -11,6 +11,7 @@ package devserver
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -74,12 +75,21 @@ type Options struct {
 	// StartTimeout bounds how long Start waits for the frontend to answer.
 	// Optional; zero means 30s.
 	StartTimeout time.Duration
+	// TLS serves the frontend with TLS: it needs a server certificate, and
+	// with ClientAuth set to tls.RequireAndVerifyClientCert and ClientCAs,
+	// it is mTLS. Optional; nil serves plain gRPC. Connections inside the
+	// server (and the Web UI's) stay plain, on a second frontend port of IP.
+	TLS *tls.Config
+	// UICodecEndpoint is the URL of a codec server (see package codec) the
+	// Web UI calls from the browser to decode payloads. Optional.
+	UICodecEndpoint string
 }
 
 // Server is a running embedded Temporal server. It is safe for concurrent
 // use; Stop may be called more than once.
 type Server struct {
 	frontend string
+	internal string // plain frontend of a TLS server; else frontend
 	uiAddr   string
 	server   temporal.Server
 	ui       *uiserver.Server
@@ -131,7 +141,20 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 	}
 
 	s := &Server{frontend: net.JoinHostPort(opts.IP, strconv.Itoa(port)), uiAddr: uiAddr}
-	srv, err := newTemporalServer(opts, port)
+	s.internal = s.frontend
+	internalPort := 0
+	if opts.TLS != nil {
+		if err := checkTLS(opts.TLS); err != nil {
+			return nil, err
+		}
+		p, err := FreePort(opts.IP)
+		if err != nil {
+			return nil, err
+		}
+		internalPort = p
+		s.internal = net.JoinHostPort(opts.IP, strconv.Itoa(p))
+	}
+	srv, err := newTemporalServer(opts, port, internalPort)
 	if err != nil {
 		return nil, fmt.Errorf("start dev server: %w", err)
 	}
@@ -140,10 +163,10 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 	}
 	s.server = srv
 	if uiAddr != "" {
-		s.ui = newUIServer(uiAddr, s.frontend)
+		s.ui = newUIServer(uiAddr, s.internal, opts.UICodecEndpoint)
 		go func() { _ = s.ui.Start() }()
 	}
-	if err := waitReady(ctx, s.frontend, opts.StartTimeout); err != nil {
+	if err := waitReady(ctx, s.internal, opts.StartTimeout); err != nil {
 		s.Stop()
 		return nil, fmt.Errorf("start dev server: %w", err)
 	}
@@ -174,7 +197,7 @@ func (s *Server) Stop() {
 	})
 }
 
-func newUIServer(addr, frontend string) *uiserver.Server {
+func newUIServer(addr, frontend, codecEndpoint string) *uiserver.Server {
 	host, portStr, _ := net.SplitHostPort(addr)
 	port, _ := strconv.Atoi(portStr)
 	return uiserver.NewServer(uioptions.WithConfigProvider(&uiconfig.Config{
@@ -185,10 +208,13 @@ func newUIServer(addr, frontend string) *uiserver.Server {
 		CORS:                uiconfig.CORS{CookieInsecure: true},
 		HideLogs:            true,
 		DisableNewsFetch:    true,
+		Codec:               uiconfig.Codec{Endpoint: codecEndpoint},
 	}))
 }
 
-func newTemporalServer(opts Options, port int) (temporal.Server, error) {
+// newTemporalServer configures the server; internalPort is the plain
+// frontend's port when opts.TLS is set.
+func newTemporalServer(opts Options, port, internalPort int) (temporal.Server, error) {
 	ports := make(map[string]int, 4)
 	ports["frontend"] = port
 	for _, svc := range []string{"frontendHTTP", "history", "matching", "worker"} {
@@ -263,20 +289,25 @@ func newTemporalServer(opts Options, port int) (temporal.Server, error) {
 		dyn[dynamicconfig.MakeKey(k)] = v
 	}
 	hosts := func(p int) static.Hosts { return static.SingleLocalHost(hostPort(p)) }
-	return temporal.NewServer(
+	staticHosts := map[primitives.ServiceName]static.Hosts{
+		primitives.FrontendService: hosts(port),
+		primitives.HistoryService:  hosts(ports["history"]),
+		primitives.MatchingService: hosts(ports["matching"]),
+		primitives.WorkerService:   hosts(ports["worker"]),
+	}
+	serverOpts := []temporal.ServerOption{
 		temporal.WithConfig(&cfg),
 		temporal.ForServices(temporal.DefaultServices),
-		temporal.WithStaticHosts(map[primitives.ServiceName]static.Hosts{
-			primitives.FrontendService: hosts(port),
-			primitives.HistoryService:  hosts(ports["history"]),
-			primitives.MatchingService: hosts(ports["matching"]),
-			primitives.WorkerService:   hosts(ports["worker"]),
-		}),
+		temporal.WithStaticHosts(staticHosts),
 		temporal.WithLogger(logger),
 		temporal.WithAuthorizer(authorizer),
 		temporal.WithClaimMapper(func(*config.Config) authorization.ClaimMapper { return claimMapper }),
 		temporal.WithDynamicConfigClient(dyn),
-	)
+	}
+	if opts.TLS != nil {
+		serverOpts = append(serverOpts, useTLS(opts.TLS, &cfg, staticHosts, opts.IP, internalPort)...)
+	}
+	return temporal.NewServer(serverOpts...)
 }
 
 func sqlConfig(opts Options) (*config.SQL, error) {
