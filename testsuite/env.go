@@ -92,6 +92,11 @@ func NewEnv(t testing.TB, path string, opts ...Options) *Env {
 	e := &Env{t: t, wfs: wfs, env: suite.NewTestWorkflowEnvironment()}
 	e.env.SetDataConverter(harness.NewDataConverter())
 	wo := o.Worker
+	if wo.DeadlockDetectionTimeout == 0 {
+		// As on a worker: the engine's own execution timeout, which
+		// interrupts runaway JS with a clear message, comes first.
+		wo.DeadlockDetectionTimeout = wfs.ExecutionTimeout() + 2*time.Second
+	}
 	wo.Interceptors = append([]interceptor.WorkerInterceptor{wfs.InterceptorWith(e.acts.Lookup)}, wo.Interceptors...)
 	e.env.SetWorkerOptions(wo)
 	if o.Timeout > 0 {
