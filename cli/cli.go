@@ -93,7 +93,9 @@ worker for your workflows, and reloads the worker when you save a file.`,
 		newDevCommand(acts),
 		newRunCommand(acts),
 		newBundleCommand(),
+		newReplayCommand(),
 		newTypesCommand(),
+		newCodecServerCommand(),
 		newVersionCommand(),
 	)
 	return root

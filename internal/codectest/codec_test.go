@@ -18,6 +18,7 @@ import (
 	sdkclient "go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/temporal"
+	sdkworker "go.temporal.io/sdk/worker"
 	"google.golang.org/grpc"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
@@ -40,6 +41,9 @@ var (
 )
 
 func TestMain(m *testing.M) {
+	if os.Getenv("TSWORKER_TEST_NO_STICKY") != "" {
+		sdkworker.SetStickyWorkflowCacheSize(0) // every task replays from history
+	}
 	ctx := context.Background()
 	srv, err := devserver.Start(ctx, devserver.Options{})
 	if err != nil {
