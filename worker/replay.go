@@ -329,18 +329,23 @@ func fetchHistory(ctx context.Context, c client.Client, id, run string) (*histor
 var ErrReplayFailed = errors.New("replay failed")
 
 // ReplayErr sums up results: nil when every replay matched, otherwise an
-// error wrapping ErrReplayFailed that says how many failed.
+// error wrapping ErrReplayFailed that says how many failed and, one per
+// line, why.
+//
+//	if err := worker.ReplayErr(worker.ReplayHistories(ctx, wfs, histories...)); err != nil {
+//		t.Fatal(err)
+//	}
 func ReplayErr(results []ReplayResult) error {
-	failed := 0
+	var lines []string
 	for _, r := range results {
 		if !r.OK() {
-			failed++
+			lines = append(lines, "\n  "+r.Err.Error())
 		}
 	}
-	if failed == 0 {
+	if len(lines) == 0 {
 		return nil
 	}
-	return fmt.Errorf("%w: %d of %d histories do not replay with this code", ErrReplayFailed, failed, len(results))
+	return fmt.Errorf("%w: %d of %d histories do not replay with this code:%s", ErrReplayFailed, len(lines), len(results), strings.Join(lines, ""))
 }
 
 // nopLogger discards the replayer's logs: the outcome is in the results.
