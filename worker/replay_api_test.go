@@ -187,7 +187,11 @@ func TestReplayRecordedHistories(t *testing.T) {
 				}
 			}
 			wantErr := tt.workflows == "incompatible.ts"
-			if err := worker.ReplayErr(results); (err != nil) != wantErr || (err != nil && !errors.Is(err, worker.ErrReplayFailed)) {
+			err := worker.ReplayErr(results)
+			if (err != nil) != wantErr || (err != nil && !errors.Is(err, worker.ErrReplayFailed)) {
+				t.Errorf("ReplayErr: %v", err)
+			}
+			if wantErr && !regexp.MustCompile(`^replay failed: 2 of 3 histories do not replay with this code:\n  replay \S+approval.json: nondeterministic: .*\n  replay \S+order.json: nondeterministic: `).MatchString(err.Error()) {
 				t.Errorf("ReplayErr: %v", err)
 			}
 		})
