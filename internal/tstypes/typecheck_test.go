@@ -197,7 +197,8 @@ func install(npm string) (string, error) {
 	return bin, nil
 }
 
-// copyTS copies the .ts files of src into dst.
+// copyTS copies the .ts files of src and of its subfolders (such as an
+// example's earlier version of its workflows) into dst.
 func copyTS(t *testing.T, src, dst string) {
 	t.Helper()
 	entries, err := os.ReadDir(src)
@@ -205,7 +206,14 @@ func copyTS(t *testing.T, src, dst string) {
 		t.Fatal(err)
 	}
 	for _, e := range entries {
-		if e.Type().IsRegular() && strings.HasSuffix(e.Name(), ".ts") {
+		switch {
+		case e.IsDir() && !strings.HasPrefix(e.Name(), "."):
+			sub := filepath.Join(dst, e.Name())
+			if err := os.Mkdir(sub, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			copyTS(t, filepath.Join(src, e.Name()), sub)
+		case e.Type().IsRegular() && strings.HasSuffix(e.Name(), ".ts"):
 			copyFile(t, filepath.Join(src, e.Name()), filepath.Join(dst, e.Name()))
 		}
 	}
