@@ -16,7 +16,12 @@ import (
 	"maps"
 
 	"github.com/tsworker/tsworker/cli"
+	"github.com/tsworker/tsworker/examples-js/cancellation"
+	childworkflows "github.com/tsworker/tsworker/examples-js/child-workflows"
+	continueasnew "github.com/tsworker/tsworker/examples-js/continue-as-new"
 	"github.com/tsworker/tsworker/examples-js/hello"
+	"github.com/tsworker/tsworker/examples-js/messages"
+	"github.com/tsworker/tsworker/examples-js/patching"
 	"github.com/tsworker/tsworker/examples-js/saga"
 	"github.com/tsworker/tsworker/examples-js/timer"
 )
@@ -24,7 +29,10 @@ import (
 func main() {
 	// The examples' activity names do not clash.
 	acts := cli.Activities{}
-	for _, a := range []map[string]any{hello.Activities, timer.Activities, saga.Activities} {
+	for _, a := range []map[string]any{
+		hello.Activities, timer.Activities, saga.Activities, messages.Activities, cancellation.Activities,
+		childworkflows.Activities, continueasnew.Activities, patching.Activities,
+	} {
 		maps.Copy(acts, a)
 	}
 	cli.Main(acts)
