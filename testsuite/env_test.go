@@ -382,3 +382,18 @@ func TestMisuseFailsTheTest(t *testing.T) {
 		})
 	}
 }
+
+func TestWorkflowBug(t *testing.T) {
+	// A JS exception that is not a Temporal failure fails the workflow
+	// task; on a worker the task is retried, here the run ends with it.
+	env := testsuite.NewEnv(t, workflows)
+	env.ExecuteWorkflow("buggy")
+	err := env.Err()
+	var panicErr *temporal.PanicError
+	if !errors.As(err, &panicErr) {
+		t.Fatalf("want a PanicError, got %T %v", err, err)
+	}
+	if msg := panicErr.Error(); !strings.Contains(msg, "TypeError: Cannot read property 'push' of undefined") || !strings.Contains(msg, "workflows.ts:") {
+		t.Fatalf("got %q", msg)
+	}
+}

@@ -107,3 +107,9 @@ export async function localHello(name: string): Promise<string> {
 export async function fails(): Promise<void> {
   throw ApplicationFailure.nonRetryable('no way', 'Refused');
 }
+
+/** Has a bug: a JS exception that is not a Temporal failure fails the workflow task. */
+export async function buggy(): Promise<void> {
+  const order: { items?: string[] } = {};
+  order.items!.push('x');
+}
