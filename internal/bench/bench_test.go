@@ -266,7 +266,10 @@ func TestBenchHarness(t *testing.T) {
 // BenchmarkCompare runs each workload with native Go SDK workflows and with
 // the same workflows in JS on tsworker, each worker in its own process
 // against one embedded server, and prints a side-by-side table. It runs the
-// comparison once whatever b.N is; use -benchtime 1x.
+// comparison once whatever b.N is; use -benchtime 1x. It does not call
+// b.ReportAllocs: this process holds the server and the client, so its
+// allocations say nothing about the workers, which are measured in their
+// own processes.
 func BenchmarkCompare(b *testing.B) {
 	if !supported {
 		b.Skip(errUnsupported)
@@ -282,7 +285,6 @@ func BenchmarkCompare(b *testing.B) {
 		n        int
 	}{{OneActivity, *flagOne}, {FiftyActivities, *flagFifty}} {
 		b.Run(Workload[wl.workflow], func(b *testing.B) {
-			b.ReportAllocs()
 			var got []Row
 			for _, impl := range []Impl{Go, JS} {
 				row, err := Throughput(ctx, o, wl.workflow, impl, wl.n)
@@ -302,7 +304,6 @@ func BenchmarkCompare(b *testing.B) {
 		})
 	}
 	b.Run(Workload[SleepDay], func(b *testing.B) {
-		b.ReportAllocs()
 		var got []MemRow
 		for _, impl := range []Impl{Go, JS} {
 			m, err := CachedMemory(ctx, o, impl, *flagCached)
