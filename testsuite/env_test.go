@@ -366,7 +366,7 @@ func TestMisuseFailsTheTest(t *testing.T) {
 	}{
 		{"missing file", func(tb testing.TB) { testsuite.NewEnv(tb, "testdata/nope.ts") }, "testsuite: load workflows testdata/nope.ts"},
 		{"broken file", func(tb testing.TB) { testsuite.NewEnv(tb, "testdata/broken.ts") }, "broken.ts:"},
-		{"unknown workflow", func(tb testing.TB) { testsuite.NewEnv(tb, workflows).ExecuteWorkflow("nope") }, `workflow "nope" is not exported by the workflows file; its workflows are: approval, cart,`},
+		{"unknown workflow", func(tb testing.TB) { testsuite.NewEnv(tb, workflows).ExecuteWorkflow("nope") }, `workflow "nope" is not exported by the workflows file; its workflows are: approval, buggy, cart,`},
 		{"second workflow", func(tb testing.TB) {
 			env := testsuite.NewEnv(tb, workflows)
 			env.ExecuteWorkflow("timers")
