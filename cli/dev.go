@@ -34,6 +34,7 @@ type devFlags struct {
 	headless                         bool
 	run, input, workflowID           string
 	logLevel                         string
+	codec                            codecFlags
 }
 
 func newDevCommand(acts Activities) *cobra.Command {
@@ -90,6 +91,7 @@ The server keeps its state in memory unless --db-file is given.`,
 	fs.StringVarP(&f.input, "input", "i", "", "arguments for --run: a `JSON` array of arguments, or one JSON value for a single argument")
 	fs.StringVar(&f.workflowID, "workflow-id", "", "workflow `ID` for --run (default: WORKFLOW-<random>)")
 	fs.StringVar(&f.logLevel, "log-level", "info", "worker and workflow log `LEVEL`: debug, info, warn, error or off")
+	f.codec.add(fs, "codec-")
 	return cmd
 }
 
@@ -119,7 +121,11 @@ func runDev(ctx context.Context, stdout, stderr io.Writer, acts Activities, path
 	if err != nil {
 		return err
 	}
-	src, err := loadSource(path, stderr)
+	pc, err := f.codec.load()
+	if err != nil {
+		return err
+	}
+	src, err := loadSource(path, stderr, pc.loadOptions())
 	if err != nil {
 		return err
 	}
@@ -144,8 +150,15 @@ func runDev(ctx context.Context, stdout, stderr io.Writer, acts Activities, path
 	if f.namespace != devserver.DefaultNamespace {
 		extra = []string{f.namespace}
 	}
+	var codecEndpoint string
+	if pc != nil && !f.headless {
+		if codecEndpoint, err = pc.serve(ctx, f.ip); err != nil {
+			return err
+		}
+	}
 	srv, err := devserver.Start(ctx, devserver.Options{
 		IP: f.ip, Port: f.port, UI: !f.headless, UIPort: f.uiPort, DBFile: f.dbFile, Namespaces: extra,
+		UICodecEndpoint: codecEndpoint,
 	})
 	if err != nil {
 		if ctx.Err() != nil {
@@ -154,13 +167,13 @@ func runDev(ctx context.Context, stdout, stderr io.Writer, acts Activities, path
 		return err
 	}
 	defer srv.Stop()
-	c, err := client.Dial(ctx, client.Options{HostPort: srv.FrontendHostPort(), Namespace: f.namespace, Logger: logger})
+	c, err := client.Dial(ctx, pc.apply(client.Options{HostPort: srv.FrontendHostPort(), Namespace: f.namespace, Logger: logger}))
 	if err != nil {
 		return err
 	}
 	defer c.Close()
 
-	d := &devWorker{c: c, taskQueue: f.taskQueue, acts: acts}
+	d := &devWorker{c: c, taskQueue: f.taskQueue, acts: acts, lo: pc.loadOptions()}
 	if err := d.start(src); err != nil {
 		return err
 	}
@@ -240,6 +253,7 @@ type devWorker struct {
 	acts      Activities
 	w         *worker.Worker
 	code      []byte // the bundle w runs
+	lo        worker.LoadOptions
 }
 
 // start starts a worker for src. The previous one must be stopped.
@@ -287,7 +301,7 @@ func (d *devWorker) watch(ctx context.Context, info, stderr io.Writer, path stri
 		}
 		files = now
 		start := time.Now()
-		next, err := loadSource(path, stderr)
+		next, err := loadSource(path, stderr, d.lo)
 		if err != nil {
 			fmt.Fprintf(stderr, "reload failed, the previous code keeps running: %v\n", err)
 			continue

@@ -37,7 +37,7 @@ func checkPath(path string) error {
 
 // bundleSource bundles and loads the workflows file (or directory) at
 // path. Bundler warnings go to warn.
-func bundleSource(path string, minify bool, warn io.Writer) (*source, error) {
+func bundleSource(path string, minify bool, warn io.Writer, lo ...worker.LoadOptions) (*source, error) {
 	if err := checkPath(path); err != nil {
 		return nil, err
 	}
@@ -48,7 +48,7 @@ func bundleSource(path string, minify bool, warn io.Writer) (*source, error) {
 	if err := res.Err(); err != nil {
 		return nil, err
 	}
-	wfs, err := worker.LoadBundle(res.Code, res.Entry)
+	wfs, err := worker.LoadBundle(res.Code, res.Entry, lo...)
 	if err != nil {
 		return nil, err
 	}
@@ -56,7 +56,7 @@ func bundleSource(path string, minify bool, warn io.Writer) (*source, error) {
 }
 
 // readBundle loads a bundle written by `tsworker bundle`.
-func readBundle(path string) (*source, error) {
+func readBundle(path string, lo ...worker.LoadOptions) (*source, error) {
 	if err := checkPath(path); err != nil {
 		return nil, err
 	}
@@ -67,7 +67,7 @@ func readBundle(path string) (*source, error) {
 	if !looksLikeBundle(code) {
 		return nil, fmt.Errorf("%s is not a bundle written by `tsworker bundle`; pass the workflows source file without --bundle", path)
 	}
-	wfs, err := worker.LoadBundle(code, path)
+	wfs, err := worker.LoadBundle(code, path, lo...)
 	if err != nil {
 		return nil, err
 	}
@@ -98,11 +98,11 @@ func isBundleFile(path string) bool {
 }
 
 // loadSource loads path, bundling it unless it is a prebuilt bundle.
-func loadSource(path string, warn io.Writer) (*source, error) {
+func loadSource(path string, warn io.Writer, lo ...worker.LoadOptions) (*source, error) {
 	if isBundleFile(path) {
-		return readBundle(path)
+		return readBundle(path, lo...)
 	}
-	return bundleSource(path, false, warn)
+	return bundleSource(path, false, warn, lo...)
 }
 
 // checkExported reports a workflow type the bundle does not export.

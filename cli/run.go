@@ -22,6 +22,7 @@ type runFlags struct {
 	stopTimeout      time.Duration
 	maxActivities    int
 	maxWorkflowTasks int
+	codec            codecFlags
 }
 
 func newRunCommand(acts Activities) *cobra.Command {
@@ -73,6 +74,7 @@ activities get --graceful-stop-timeout to finish. A second signal exits at once.
 	fs.IntVar(&f.maxActivities, "max-concurrent-activities", 0, "run at most `N` activities at once (default: the Go SDK's, 1000)")
 	fs.IntVar(&f.maxWorkflowTasks, "max-concurrent-workflow-tasks", 0, "run at most `N` workflow tasks at once (default: the Go SDK's, 1000)")
 	f.conn.add(fs)
+	f.codec.add(fs, "codec-")
 	return cmd
 }
 
@@ -82,17 +84,20 @@ func runWorker(cmd *cobra.Command, acts Activities, path string, f runFlags) err
 	if f.taskQueue == "" {
 		return errors.New("--task-queue is required: name the task queue your workflows are started on")
 	}
+	pc, err := f.codec.load()
+	if err != nil {
+		return err
+	}
 	var src *source
-	var err error
 	switch {
 	case f.bundle != "" && path != "":
 		return fmt.Errorf("pass either PATH (%s) or --bundle (%s), not both", path, f.bundle)
 	case f.bundle != "":
-		src, err = readBundle(f.bundle)
+		src, err = readBundle(f.bundle, pc.loadOptions())
 	case path == "":
-		src, err = loadSource(".", stderr)
+		src, err = loadSource(".", stderr, pc.loadOptions())
 	default:
-		src, err = loadSource(path, stderr)
+		src, err = loadSource(path, stderr, pc.loadOptions())
 	}
 	if err != nil {
 		return err
@@ -104,7 +109,7 @@ func runWorker(cmd *cobra.Command, acts Activities, path string, f runFlags) err
 	if opts.Logger, err = newSDKLogger(stderr, f.logLevel); err != nil {
 		return err
 	}
-	c, err := dial(ctx, opts)
+	c, err := dial(ctx, pc.apply(opts))
 	if err != nil {
 		return err
 	}

@@ -423,6 +423,12 @@ func (r *run) workflowInfo(goja.FunctionCall) goja.Value {
 	if m := info.Memo.GetFields(); len(m) > 0 {
 		memo := r.vm.NewObject()
 		for k, p := range m {
+			if dc := r.w.opts.DataConverter; dc != nil {
+				var raw converter.RawValue
+				if err := dc.FromPayload(p, &raw); err == nil {
+					p = raw.Payload()
+				}
+			}
 			_ = memo.Set(k, r.payloadToJS(p))
 		}
 		set("memo", memo)

@@ -3,6 +3,7 @@ package engine
 import (
 	"errors"
 	"fmt"
+	"google.golang.org/protobuf/proto"
 	"strings"
 
 	"github.com/dop251/goja"
@@ -304,7 +305,7 @@ func (r *run) detailsOf(v goja.Value) []any {
 // toJSError converts a Go SDK error (an activity, timer or child failure)
 // into the JS failure the TypeScript SDK would give workflow code.
 func (r *run) toJSError(err error) goja.Value {
-	f := temporal.GetDefaultFailureConverter().ErrorToFailure(err)
+	f := r.decodeFailure(temporal.GetDefaultFailureConverter().ErrorToFailure(err))
 	v := r.failureToJS(f)
 	if o, ok := v.(*goja.Object); ok {
 		if r.goErrs == nil {
@@ -443,4 +444,33 @@ func (r *run) abandonedActivity(name string) goja.Value {
 			RetryState:   enumspb.RETRY_STATE_CANCEL_REQUESTED,
 		}},
 	})
+}
+
+// decodeFailure returns f with what the payload codec of the worker's data
+// converter encoded decoded, at every level of its cause chain: the failure
+// of a Go SDK error is the one that came from the server.
+func (r *run) decodeFailure(f *failurepb.Failure) *failurepb.Failure {
+	dc := r.w.opts.DataConverter
+	if dc == nil || f == nil {
+		return f
+	}
+	f = proto.Clone(f).(*failurepb.Failure)
+	for g := f; g != nil; g = g.GetCause() {
+		converter.DecodeCommonFailureAttributes(dc, g)
+		r.decodePayloads(dc, g.GetApplicationFailureInfo().GetDetails())
+		r.decodePayloads(dc, g.GetCanceledFailureInfo().GetDetails())
+		r.decodePayloads(dc, g.GetTimeoutFailureInfo().GetLastHeartbeatDetails())
+	}
+	return f
+}
+
+// decodePayloads decodes ps in place; a payload that does not decode is
+// left as it is.
+func (r *run) decodePayloads(dc converter.DataConverter, ps *commonpb.Payloads) {
+	for i, p := range ps.GetPayloads() {
+		var raw converter.RawValue
+		if err := dc.FromPayload(p, &raw); err == nil {
+			ps.Payloads[i] = raw.Payload()
+		}
+	}
 }

@@ -55,7 +55,6 @@ type watchdog struct {
 	active bool
 	start  time.Time
 	heap0  uint64
-	alone  bool // no other run ran JS since start, so heap growth is ours
 	timer  *time.Timer
 	reason error // why the VM was interrupted, if it was
 }
@@ -74,7 +73,6 @@ func (w *watchdog) enter() {
 	w.active = true
 	w.start = time.Now()
 	w.heap0 = heapBytes()
-	w.alone = activeSlices.Load() == 1
 	w.reason = nil
 	gen := w.gen
 	if w.timer == nil {
@@ -116,13 +114,13 @@ func (w *watchdog) check(gen int) {
 	switch {
 	case time.Since(w.start) > w.limits.ExecutionTimeout:
 		w.reason = fmt.Errorf("Script execution timed out after %dms", w.limits.ExecutionTimeout.Milliseconds())
-	case w.alone && activeSlices.Load() == 1 && heapBytes() > w.heap0+w.limits.MemoryBudget:
+	case activeSlices.Load() == 1 && heapBytes() > w.heap0+w.limits.MemoryBudget:
 		w.reason = fmt.Errorf("Workflow code exceeded its memory budget: it allocated more than %d MiB without yielding (see the worker's memory budget option)", w.limits.MemoryBudget>>20)
 	default:
 		if activeSlices.Load() > 1 {
-			// Another run allocates too: growth from now on is not ours
-			// alone.
-			w.alone = false
+			// Another run is running JS too: the growth so far is not ours
+			// alone; count from here.
+			w.heap0 = heapBytes()
 		}
 		w.timer.Reset(watchdogTick)
 		return

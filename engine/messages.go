@@ -343,6 +343,9 @@ func (r *run) updateHandler(name string) (*handler, error) {
 // validateUpdate runs an update's validator, read-only. A throw rejects the
 // update before it is written to history.
 func (r *run) validateUpdate(name string, payloads []*commonpb.Payload) error {
+	// Signals that came before this update in history are handled first,
+	// as in the TypeScript SDK.
+	r.js(r.deliverSignals)
 	h, err := r.updateHandler(name)
 	if err != nil || h.validator == nil {
 		return err
@@ -368,6 +371,7 @@ func (r *run) validateUpdate(name string, payloads []*commonpb.Payload) error {
 // update runs an update handler on the update's own coroutine, waiting for
 // its promise, which settles as the run's loop makes progress.
 func (r *run) update(ctx workflow.Context, name string, payloads []*commonpb.Payload) (converter.RawValue, error) {
+	r.js(r.deliverSignals)
 	h, err := r.updateHandler(name)
 	if err != nil {
 		return converter.RawValue{}, err

@@ -17,12 +17,13 @@ import (
 const hostileTS = "testdata/hostile.ts"
 
 func startLimitedWorker(t *testing.T) string {
+	return startWorkerWithLimits(t, worker.Limits{ExecutionTimeout: time.Second, MemoryBudget: 48 << 20})
+}
+
+func startWorkerWithLimits(t *testing.T, limits worker.Limits) string {
 	t.Helper()
 	tq := fmt.Sprintf("%s-%d", t.Name(), queueSeq.Add(1))
-	w, err := worker.New(testClient, tq, worker.Options{
-		Workflows: hostileTS,
-		Limits:    worker.Limits{ExecutionTimeout: time.Second, MemoryBudget: 48 << 20},
-	})
+	w, err := worker.New(testClient, tq, worker.Options{Workflows: hostileTS, Limits: limits})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,7 +40,6 @@ func TestHostileCodeFailsOnlyItsTask(t *testing.T) {
 		"spin":           "Script execution timed out after 1000ms",
 		"spinAfterSleep": "Script execution timed out after 1000ms",
 		"deepRecursion":  "RangeError: Maximum call stack size exceeded",
-		"hog":            "memory budget",
 	} {
 		msg := waitTaskFailure(t, tq, wf)
 		if !strings.Contains(msg, want) || !strings.Contains(msg, "workflow "+wf) {
@@ -51,6 +51,12 @@ func TestHostileCodeFailsOnlyItsTask(t *testing.T) {
 		if s != "quick" {
 			t.Fatalf("quick: %q", s)
 		}
+	}
+	// Unbounded allocation is stopped by the memory budget (with a long
+	// execution timeout, so that the budget is what stops it).
+	hogQueue := startWorkerWithLimits(t, worker.Limits{ExecutionTimeout: 20 * time.Second, MemoryBudget: 48 << 20})
+	if msg := waitTaskFailure(t, hogQueue, "hog"); !strings.Contains(msg, "memory budget") {
+		t.Errorf("hog: task failure %q, want the memory budget", msg)
 	}
 	if strings.Contains(waitTaskFailure(t, tq, "spin"), "hostile.ts:") == false {
 		t.Errorf("runaway loop failure has no source location")

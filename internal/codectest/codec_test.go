@@ -262,8 +262,6 @@ func TestEveryPayloadEncrypted(t *testing.T) {
 		}
 	}
 	t.Run("activity failure and memo as the workflow saw them", func(t *testing.T) {
-		t.Skip("the engine hands JS the failure of an activity error and workflowInfo().memo as the codec left them " +
-			"(message \"Encoded failure\", details and memo undefined); it must decode them with worker.Options.DataConverter")
 		for _, k := range []string{"failure", "memo"} {
 			if !reflect.DeepEqual(got[k], want[k]) {
 				t.Errorf("%s: the workflow saw %#v, want %#v", k, got[k], want[k])
