@@ -15,57 +15,80 @@ import (
 )
 
 // installHost defines the per-run __tsw object the built-in
-// @temporalio/workflow module is made of. It is kept small: every function
-// defined here costs memory in every cached run.
+// @temporalio/workflow module is made of. It holds two functions: fn(name)
+// makes the host function called name, cls(name) returns a class of the
+// module's classes program (run on first use). Everything is made on demand,
+// because every function object costs memory in every cached run, and
+// esbuild drops the module's exports that workflow code does not use.
 func (r *run) installHost() {
 	h := r.vm.NewObject()
-	set := func(name string, fn func(goja.FunctionCall) goja.Value) { _ = h.Set(name, fn) }
-	set("failures", r.registerFailures)
-	set("sleep", r.sleep)
-	set("activity", r.activity)
-	set("workflowInfo", r.workflowInfo)
-	set("uuid4", func(goja.FunctionCall) goja.Value { return r.vm.ToValue(r.rt.UUID4()) })
-	set("condition", r.condition)
-	set("setHandler", r.setHandler)
-	set("setDefaultSignalHandler", r.setDefaultSignalHandler)
-	set("currentUpdateInfo", r.currentUpdateInfo)
-	set("allHandlersFinished", r.allHandlersFinished)
-	set("scopeInit", r.scopeInit)
-	set("scopeClass", r.scopeClass)
-	set("scopeRun", r.scopeRun)
-	set("scopeCancel", r.scopeCancel)
-	set("scopeCurrent", r.scopeCurrent)
-	set("scopeState", r.scopeState)
-	set("startChild", r.startChild)
-	set("externalHandle", r.externalHandle)
-	set("continueAsNew", r.continueAsNew)
-	set("patched", r.patched)
-	set("deprecatePatch", r.deprecatePatch)
-	set("localActivity", r.localActivity)
-	set("upsertSearchAttributes", r.upsertSearchAttributes)
-	set("upsertMemo", r.upsertMemo)
-	set("setCurrentDetails", r.setCurrentDetails)
-	set("getCurrentDetails", r.getCurrentDetails)
-	set("inWorkflowContext", func(goja.FunctionCall) goja.Value { return r.vm.ToValue(r.ctx != nil) })
-	_ = h.Set("log", r.logObject())
-	_ = h.Set("enums", r.enums())
+	_ = h.Set("fn", r.hostFn)
+	_ = h.Set("cls", func(c goja.FunctionCall) goja.Value {
+		return r.ensureClasses().obj.Get(c.Argument(0).String())
+	})
 	_ = r.vm.GlobalObject().DefineDataProperty(wfmodule.HostGlobal, h, goja.FLAG_FALSE, goja.FLAG_FALSE, goja.FLAG_FALSE)
 }
 
-func (r *run) enums() *goja.Object {
-	obj := func(kv ...string) *goja.Object {
-		o := r.vm.NewObject()
-		for _, k := range kv {
-			_ = o.Set(k, k)
-		}
-		return o
+func (r *run) hostFn(c goja.FunctionCall) goja.Value {
+	name := c.Argument(0).String()
+	var fn func(goja.FunctionCall) goja.Value
+	switch name {
+	case "sleep":
+		fn = r.sleep
+	case "activity":
+		fn = r.activity
+	case "localActivity":
+		fn = r.localActivity
+	case "workflowInfo":
+		fn = r.workflowInfo
+	case "uuid4":
+		fn = func(goja.FunctionCall) goja.Value { return r.vm.ToValue(r.rt.UUID4()) }
+	case "condition":
+		fn = r.condition
+	case "setHandler":
+		fn = r.setHandler
+	case "setDefaultSignalHandler":
+		fn = r.setDefaultSignalHandler
+	case "currentUpdateInfo":
+		fn = r.currentUpdateInfo
+	case "allHandlersFinished":
+		fn = r.allHandlersFinished
+	case "scopeInit":
+		fn = r.scopeInit
+	case "scopeRun":
+		fn = r.scopeRun
+	case "scopeCancel":
+		fn = r.scopeCancel
+	case "scopeCurrent":
+		fn = r.scopeCurrent
+	case "scopeState":
+		fn = r.scopeState
+	case "startChild":
+		fn = r.startChild
+	case "externalHandle":
+		fn = r.externalHandle
+	case "continueAsNew":
+		fn = r.continueAsNew
+	case "patched":
+		fn = r.patched
+	case "deprecatePatch":
+		fn = r.deprecatePatch
+	case "upsertSearchAttributes":
+		fn = r.upsertSearchAttributes
+	case "upsertMemo":
+		fn = r.upsertMemo
+	case "setCurrentDetails":
+		fn = r.setCurrentDetails
+	case "getCurrentDetails":
+		fn = r.getCurrentDetails
+	case "inWorkflowContext":
+		fn = func(goja.FunctionCall) goja.Value { return r.vm.ToValue(r.ctx != nil) }
+	case "log":
+		return r.logObject()
+	default:
+		panic(r.vm.NewTypeError("tsworker has no host function %q", name))
 	}
-	e := r.vm.NewObject()
-	_ = e.Set("RetryState", obj("IN_PROGRESS", "NON_RETRYABLE_FAILURE", "TIMEOUT", "MAXIMUM_ATTEMPTS_REACHED",
-		"RETRY_POLICY_NOT_SET", "INTERNAL_SERVER_ERROR", "CANCEL_REQUESTED"))
-	_ = e.Set("TimeoutType", obj("START_TO_CLOSE", "SCHEDULE_TO_START", "SCHEDULE_TO_CLOSE", "HEARTBEAT"))
-	_ = e.Set("ActivityCancellationType", obj("TRY_CANCEL", "WAIT_CANCELLATION_COMPLETED", "ABANDON"))
-	return e
+	return r.vm.ToValue(fn)
 }
 
 // requireContext throws when a workflow API is used outside a workflow run

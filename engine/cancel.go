@@ -88,6 +88,7 @@ func (s *scope) onCancel(fn func(reason goja.Value)) {
 }
 
 func (r *run) cancelledFailure(msg string) goja.Value {
+	r.ensureClasses()
 	v, err := r.vm.New(r.classes.cancelled, r.vm.ToValue(msg))
 	if err != nil {
 		return r.vm.NewGoError(err)
@@ -118,6 +119,7 @@ func (r *run) scopeOf(v goja.Value) *scope {
 // jsScope returns the JS object of s, creating it on first use.
 func (r *run) jsScope(s *scope) *goja.Object {
 	if s.obj == nil {
+		r.ensureClasses()
 		s.obj = r.vm.CreateObject(r.scopeProto)
 		r.scopes[s.obj] = s
 	}
@@ -218,13 +220,6 @@ func (r *run) scopeCancel(c goja.FunctionCall) goja.Value {
 		msg = "Workflow cancelled"
 	}
 	r.cancelScope(s, r.cancelledFailure(msg))
-	return goja.Undefined()
-}
-
-// scopeClass registers the CancellationScope class, whose prototype the
-// objects of scopes made by the engine (the root's) get.
-func (r *run) scopeClass(c goja.FunctionCall) goja.Value {
-	r.scopeProto = c.Argument(0).ToObject(r.vm).Get("prototype").ToObject(r.vm)
 	return goja.Undefined()
 }
 

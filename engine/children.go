@@ -94,7 +94,7 @@ func (r *run) startChild(c goja.FunctionCall) goja.Value {
 // TypeScript SDK's WorkflowExecutionAlreadyStartedError.
 func (r *run) childStartError(err error, id, wfType string) goja.Value {
 	var already *temporal.ChildWorkflowExecutionAlreadyStartedError
-	if errors.As(err, &already) && r.classes.alreadyStarted != nil {
+	if errors.As(err, &already) && r.ensureClasses().alreadyStarted != nil {
 		v, e := r.vm.New(r.classes.alreadyStarted, r.vm.ToValue("Workflow execution already started"), r.vm.ToValue(id), r.vm.ToValue(wfType))
 		if e == nil {
 			return v

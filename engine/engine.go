@@ -24,6 +24,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/tsworker/tsworker/bundler"
+	"github.com/tsworker/tsworker/internal/wfmodule"
 	"github.com/tsworker/tsworker/jsruntime"
 )
 
@@ -62,10 +63,11 @@ type ActivityLookup func(name string) (fn any, ok bool)
 // Workflows is a loaded bundle: its compiled program and the workflow types
 // it exports. It is safe for concurrent use by many runs.
 type Workflows struct {
-	prog  *jsruntime.Program
-	names []string
-	known map[string]bool
-	opts  Options
+	prog        *jsruntime.Program
+	classesProg *goja.Program
+	names       []string
+	known       map[string]bool
+	opts        Options
 }
 
 // Load compiles a bundle and finds its workflow types by evaluating it once.
@@ -80,7 +82,11 @@ func Load(code []byte, opts Options) (*Workflows, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := &Workflows{prog: prog, opts: opts, known: map[string]bool{}}
+	classes, err := goja.Compile("tsworker-classes.js", wfmodule.Classes, false)
+	if err != nil {
+		return nil, fmt.Errorf("compile built-in classes: %w", err)
+	}
+	w := &Workflows{prog: prog, classesProg: classes, opts: opts, known: map[string]bool{}}
 	r := newProbeRun(w)
 	var exports *goja.Object
 	err = func() (err error) {

@@ -17,17 +17,30 @@ import (
 // failureClasses are the run's failure constructors, registered by the
 // built-in module when it is evaluated.
 type failureClasses struct {
+	obj                                                                                                           *goja.Object // what the classes program evaluated to
 	temporal, application, server, cancelled, terminated, timeout, activity, child, alreadyStarted, continueAsNew *goja.Object
 }
 
-func (r *run) registerFailures(c goja.FunctionCall) goja.Value {
-	get := func(i int) *goja.Object { return c.Argument(i).ToObject(r.vm) }
-	r.classes = failureClasses{
-		temporal: get(0), application: get(1), server: get(2), cancelled: get(3),
-		terminated: get(4), timeout: get(5), activity: get(6), child: get(7),
-		alreadyStarted: get(8), continueAsNew: get(9),
+// ensureClasses runs the classes program in the run's VM on first use.
+func (r *run) ensureClasses() *failureClasses {
+	if r.classes.obj != nil {
+		return &r.classes
 	}
-	return goja.Undefined()
+	v, err := r.vm.RunProgram(r.w.classesProg)
+	if err != nil {
+		panic(fmt.Errorf("tsworker: define the built-in classes: %w", err))
+	}
+	o := v.ToObject(r.vm)
+	get := func(name string) *goja.Object { return o.Get(name).ToObject(r.vm) }
+	r.classes = failureClasses{
+		obj:      o,
+		temporal: get("TemporalFailure"), application: get("ApplicationFailure"), server: get("ServerFailure"),
+		cancelled: get("CancelledFailure"), terminated: get("TerminatedFailure"), timeout: get("TimeoutFailure"),
+		activity: get("ActivityFailure"), child: get("ChildWorkflowFailure"),
+		alreadyStarted: get("WorkflowExecutionAlreadyStartedError"), continueAsNew: get("ContinueAsNew"),
+	}
+	r.scopeProto = get("CancellationScope").Get("prototype").ToObject(r.vm)
+	return &r.classes
 }
 
 func (r *run) instanceOf(v goja.Value, cls *goja.Object) bool {
@@ -320,6 +333,7 @@ func (r *run) failureToJS(f *failurepb.Failure) goja.Value {
 	if f == nil {
 		return goja.Undefined()
 	}
+	r.ensureClasses()
 	vm := r.vm
 	cause := r.failureToJS(f.GetCause())
 	msg := vm.ToValue(f.GetMessage())

@@ -74,17 +74,15 @@ func New(env Env) *Runtime {
 	vm.SetRandSource(r.rand.Float64)
 	g := vm.GlobalObject()
 	if env.Log != nil {
-		console := vm.NewObject()
-		for _, lv := range []struct{ name, level string }{
-			{"log", "info"}, {"info", "info"}, {"warn", "warn"}, {"error", "error"}, {"debug", "debug"}, {"trace", "debug"},
-		} {
-			level := lv.level
-			_ = console.Set(lv.name, func(c goja.FunctionCall) goja.Value {
-				env.Log(level, r.Format(c.Arguments))
-				return goja.Undefined()
-			})
-		}
-		_ = g.Set("console", console)
+		// console is made on first use: most runs never log.
+		var console goja.Value
+		getter := vm.ToValue(func(goja.FunctionCall) goja.Value {
+			if console == nil {
+				console = r.newConsole(env.Log)
+			}
+			return console
+		})
+		_ = g.DefineAccessorProperty("console", getter, nil, goja.FLAG_TRUE, goja.FLAG_FALSE)
 	}
 	if env.Timers != nil {
 		t := env.Timers
@@ -115,6 +113,20 @@ func New(env Env) *Runtime {
 		_ = g.Delete(name)
 	}
 	return r
+}
+
+func (r *Runtime) newConsole(log func(level, msg string)) goja.Value {
+	console := r.VM.NewObject()
+	for _, lv := range []struct{ name, level string }{
+		{"log", "info"}, {"info", "info"}, {"warn", "warn"}, {"error", "error"}, {"debug", "debug"}, {"trace", "debug"},
+	} {
+		level := lv.level
+		_ = console.Set(lv.name, func(c goja.FunctionCall) goja.Value {
+			log(level, r.Format(c.Arguments))
+			return goja.Undefined()
+		})
+	}
+	return console
 }
 
 // Run runs the program and returns the value of the global exportsName, the

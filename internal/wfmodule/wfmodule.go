@@ -27,3 +27,10 @@ func Provides(path string) bool {
 	}
 	return false
 }
+
+// Classes is the source of a program that defines the module's classes
+// (failures, ContinueAsNew, CancellationScope, Trigger) and evaluates to an
+// object holding them. The engine runs it in a run's VM on first use.
+//
+//go:embed classes.js
+var Classes string

@@ -1,120 +1,26 @@
 // The built-in @temporalio/workflow (and @temporalio/common) module of
 // tsworker. It is bundled into every workflow bundle and evaluated once per
-// workflow run, so it stays small: the work is done by Go host functions on
-// the per-run __tsw object; only what must be JavaScript (error classes for
-// instanceof and subclassing, the activity proxy) is defined here.
+// workflow run, so it stays small and tree-shakable: every export is a pure
+// lookup of a Go host function (h.fn) or of a class defined by classes.js
+// (h.cls), made only if workflow code uses it. esbuild drops the rest.
 
 const h = globalThis.__tsw;
 
-// ---- failures ----------------------------------------------------------
-
-function named(cls, name) {
-  Object.defineProperty(cls.prototype, 'name', { value: name, writable: true, configurable: true });
-  return cls;
-}
-
-export class TemporalFailure extends Error {
-  constructor(message, cause) {
-    super(message ?? undefined);
-    this.cause = cause;
-  }
-}
-named(TemporalFailure, 'TemporalFailure');
-
-export class ApplicationFailure extends TemporalFailure {
-  constructor(message, type, nonRetryable, details, cause, nextRetryDelay, category) {
-    super(message, cause);
-    this.type = type;
-    this.nonRetryable = nonRetryable;
-    this.details = details;
-    this.nextRetryDelay = nextRetryDelay;
-    this.category = category;
-  }
-  static create(o) {
-    o = o || {};
-    return new this(o.message, o.type, o.nonRetryable ?? false, o.details, o.cause, o.nextRetryDelay, o.category);
-  }
-  static retryable(message, type, ...details) {
-    return new this(message, type ?? 'Error', false, details);
-  }
-  static nonRetryable(message, type, ...details) {
-    return new this(message, type ?? 'Error', true, details);
-  }
-  static fromError(error, overrides) {
-    return Object.assign(ensureApplicationFailure(error), overrides);
-  }
-}
-named(ApplicationFailure, 'ApplicationFailure');
-
-export class ServerFailure extends TemporalFailure {
-  constructor(message, nonRetryable, cause) {
-    super(message, cause);
-    this.nonRetryable = nonRetryable;
-  }
-}
-named(ServerFailure, 'ServerFailure');
-
-export class CancelledFailure extends TemporalFailure {
-  constructor(message, details = [], cause) {
-    super(message, cause);
-    this.details = details;
-  }
-}
-named(CancelledFailure, 'CancelledFailure');
-
-export class TerminatedFailure extends TemporalFailure {}
-named(TerminatedFailure, 'TerminatedFailure');
-
-export class TimeoutFailure extends TemporalFailure {
-  constructor(message, lastHeartbeatDetails, timeoutType) {
-    super(message);
-    this.lastHeartbeatDetails = lastHeartbeatDetails;
-    this.timeoutType = timeoutType;
-  }
-}
-named(TimeoutFailure, 'TimeoutFailure');
-
-export class ActivityFailure extends TemporalFailure {
-  constructor(message, activityType, activityId, retryState, identity, cause) {
-    super(message, cause);
-    this.activityType = activityType;
-    this.activityId = activityId;
-    this.retryState = retryState;
-    this.identity = identity;
-  }
-}
-named(ActivityFailure, 'ActivityFailure');
-
-export class ChildWorkflowFailure extends TemporalFailure {
-  constructor(namespace, execution, workflowType, retryState, cause) {
-    super('Child Workflow execution failed', cause);
-    this.namespace = namespace;
-    this.execution = execution;
-    this.workflowType = workflowType;
-    this.retryState = retryState;
-  }
-}
-named(ChildWorkflowFailure, 'ChildWorkflowFailure');
-
-export class WorkflowExecutionAlreadyStartedError extends TemporalFailure {
-  constructor(message, workflowId, workflowType) {
-    super(message);
-    this.workflowId = workflowId;
-    this.workflowType = workflowType;
-  }
-}
-named(WorkflowExecutionAlreadyStartedError, 'WorkflowExecutionAlreadyStartedError');
+export const TemporalFailure = /* @__PURE__ */ h.cls('TemporalFailure');
+export const ApplicationFailure = /* @__PURE__ */ h.cls('ApplicationFailure');
+export const ServerFailure = /* @__PURE__ */ h.cls('ServerFailure');
+export const CancelledFailure = /* @__PURE__ */ h.cls('CancelledFailure');
+export const TerminatedFailure = /* @__PURE__ */ h.cls('TerminatedFailure');
+export const TimeoutFailure = /* @__PURE__ */ h.cls('TimeoutFailure');
+export const ActivityFailure = /* @__PURE__ */ h.cls('ActivityFailure');
+export const ChildWorkflowFailure = /* @__PURE__ */ h.cls('ChildWorkflowFailure');
+export const WorkflowExecutionAlreadyStartedError = /* @__PURE__ */ h.cls('WorkflowExecutionAlreadyStartedError');
+export const ContinueAsNew = /* @__PURE__ */ h.cls('ContinueAsNew');
+export const CancellationScope = /* @__PURE__ */ h.cls('CancellationScope');
+export const Trigger = /* @__PURE__ */ h.cls('Trigger');
 
 export function ensureApplicationFailure(error) {
-  if (error instanceof ApplicationFailure) return error;
-  const rec = typeof error === 'object' && error !== null;
-  const f = ApplicationFailure.create({
-    message: (rec && String(error.message)) || String(error),
-    type: (rec && (error.constructor?.name ?? error.name)) || undefined,
-    nonRetryable: false,
-  });
-  f.stack = (rec && String(error.stack)) || '';
-  return f;
+  return ApplicationFailure.fromError(error);
 }
 
 export function ensureTemporalFailure(err) {
@@ -128,37 +34,36 @@ export function rootCause(error) {
   return undefined;
 }
 
-export const RetryState = h.enums.RetryState;
-export const TimeoutType = h.enums.TimeoutType;
-export const ActivityCancellationType = h.enums.ActivityCancellationType;
+export const RetryState = {
+  IN_PROGRESS: 'IN_PROGRESS', NON_RETRYABLE_FAILURE: 'NON_RETRYABLE_FAILURE', TIMEOUT: 'TIMEOUT',
+  MAXIMUM_ATTEMPTS_REACHED: 'MAXIMUM_ATTEMPTS_REACHED', RETRY_POLICY_NOT_SET: 'RETRY_POLICY_NOT_SET',
+  INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR', CANCEL_REQUESTED: 'CANCEL_REQUESTED',
+};
+export const TimeoutType = {
+  START_TO_CLOSE: 'START_TO_CLOSE', SCHEDULE_TO_START: 'SCHEDULE_TO_START', SCHEDULE_TO_CLOSE: 'SCHEDULE_TO_CLOSE',
+  HEARTBEAT: 'HEARTBEAT',
+};
+export const ActivityCancellationType = {
+  TRY_CANCEL: 'TRY_CANCEL', WAIT_CANCELLATION_COMPLETED: 'WAIT_CANCELLATION_COMPLETED', ABANDON: 'ABANDON',
+};
 export const ApplicationFailureCategory = { BENIGN: 'BENIGN' };
 
-export class ContinueAsNew extends Error {
-  constructor(command) {
-    super('Workflow continued as new');
-    this.command = command;
-  }
-}
-named(ContinueAsNew, 'ContinueAsNew');
-
-h.failures(TemporalFailure, ApplicationFailure, ServerFailure, CancelledFailure, TerminatedFailure,
-  TimeoutFailure, ActivityFailure, ChildWorkflowFailure, WorkflowExecutionAlreadyStartedError, ContinueAsNew);
 
 // ---- workflow API ------------------------------------------------------
 
-export const sleep = h.sleep;
-export const workflowInfo = h.workflowInfo;
-export const uuid4 = h.uuid4;
-export const log = h.log;
-export const condition = h.condition;
-export const inWorkflowContext = h.inWorkflowContext;
+export const sleep = /* @__PURE__ */ h.fn('sleep');
+export const workflowInfo = /* @__PURE__ */ h.fn('workflowInfo');
+export const uuid4 = /* @__PURE__ */ h.fn('uuid4');
+export const log = /* @__PURE__ */ h.fn('log');
+export const condition = /* @__PURE__ */ h.fn('condition');
+export const inWorkflowContext = /* @__PURE__ */ h.fn('inWorkflowContext');
 
 export function proxyActivities(options) {
   if (options === undefined) throw new TypeError('options must be defined');
   return new Proxy({}, {
     get(_, name) {
       if (typeof name !== 'string') throw new TypeError(`Only strings are supported for Activity types, got: ${String(name)}`);
-      return (...args) => h.activity(name, args, options);
+      return (...args) => scheduleActivity(name, args, options);
     },
   });
 }
@@ -174,47 +79,14 @@ export function defineQuery(name) {
 export function defineUpdate(name) {
   return { type: 'update', name };
 }
-export const setHandler = h.setHandler;
-export const setDefaultSignalHandler = h.setDefaultSignalHandler;
-export const currentUpdateInfo = h.currentUpdateInfo;
-export const allHandlersFinished = h.allHandlersFinished;
+export const setHandler = /* @__PURE__ */ h.fn('setHandler');
+export const setDefaultSignalHandler = /* @__PURE__ */ h.fn('setDefaultSignalHandler');
+export const currentUpdateInfo = /* @__PURE__ */ h.fn('currentUpdateInfo');
+export const allHandlersFinished = /* @__PURE__ */ h.fn('allHandlersFinished');
 export const HandlerUnfinishedPolicy = { WARN_AND_ABANDON: 'WARN_AND_ABANDON', ABANDON: 'ABANDON' };
-
-export class Trigger {
-  constructor() {
-    this.promise = new Promise((resolve, reject) => {
-      const scope = CancellationScope.current();
-      if (scope.cancellable) scope.cancelRequested.catch(reject);
-      this.resolve = resolve;
-      this.reject = reject;
-    });
-    this.promise.catch(() => undefined);
-  }
-  then(onfulfilled, onrejected) {
-    return this.promise.then(onfulfilled, onrejected);
-  }
-}
 
 // ---- cancellation --------------------------------------------------------
 
-export class CancellationScope {
-  constructor(options) {
-    this.timeout = options?.timeout;
-    h.scopeInit(this, options);
-  }
-  get cancellable() { return h.scopeState(this, 'cancellable'); }
-  get parent() { return h.scopeState(this, 'parent'); }
-  get cancelRequested() { return h.scopeState(this, 'cancelRequested'); }
-  get consideredCancelled() { return h.scopeState(this, 'consideredCancelled'); }
-  run(fn) { return h.scopeRun(this, fn, this.timeout); }
-  cancel() { h.scopeCancel(this); }
-  static current() { return h.scopeCurrent(); }
-  static cancellable(fn) { return new this({ cancellable: true }).run(fn); }
-  static nonCancellable(fn) { return new this({ cancellable: false }).run(fn); }
-  static withTimeout(timeout, fn) { return new this({ cancellable: true, timeout }).run(fn); }
-}
-
-h.scopeClass(CancellationScope);
 
 export function isCancellation(err) {
   return err instanceof CancelledFailure ||
@@ -231,34 +103,34 @@ function workflowTypeName(t) {
   return typeof t === 'string' ? t : t.name;
 }
 export function startChild(workflowTypeOrFunc, options) {
-  return h.startChild(workflowTypeName(workflowTypeOrFunc), options);
+  return hostStartChild(workflowTypeName(workflowTypeOrFunc), options);
 }
 export async function executeChild(workflowTypeOrFunc, options) {
   const handle = await startChild(workflowTypeOrFunc, options);
   return handle.result();
 }
-export const getExternalWorkflowHandle = h.externalHandle;
+export const getExternalWorkflowHandle = /* @__PURE__ */ h.fn('externalHandle');
 export function makeContinueAsNewFunc(options) {
-  return (...args) => Promise.reject(new ContinueAsNew(h.continueAsNew(options, args)));
+  return (...args) => Promise.reject(new ContinueAsNew(hostContinueAsNew(options, args)));
 }
 export function continueAsNew(...args) {
   return makeContinueAsNewFunc()(...args);
 }
-export const patched = h.patched;
-export const deprecatePatch = h.deprecatePatch;
+export const patched = /* @__PURE__ */ h.fn('patched');
+export const deprecatePatch = /* @__PURE__ */ h.fn('deprecatePatch');
 export function proxyLocalActivities(options) {
   if (options === undefined) throw new TypeError('options must be defined');
   return new Proxy({}, {
     get(_, name) {
       if (typeof name !== 'string') throw new TypeError(`Only strings are supported for Activity types, got: ${String(name)}`);
-      return (...args) => h.localActivity(name, args, options);
+      return (...args) => scheduleLocalActivity(name, args, options);
     },
   });
 }
-export const upsertSearchAttributes = h.upsertSearchAttributes;
-export const upsertMemo = h.upsertMemo;
-export const setCurrentDetails = h.setCurrentDetails;
-export const getCurrentDetails = h.getCurrentDetails;
+export const upsertSearchAttributes = /* @__PURE__ */ h.fn('upsertSearchAttributes');
+export const upsertMemo = /* @__PURE__ */ h.fn('upsertMemo');
+export const setCurrentDetails = /* @__PURE__ */ h.fn('setCurrentDetails');
+export const getCurrentDetails = /* @__PURE__ */ h.fn('getCurrentDetails');
 export const ParentClosePolicy = { TERMINATE: 'TERMINATE', ABANDON: 'ABANDON', REQUEST_CANCEL: 'REQUEST_CANCEL' };
 export const ChildWorkflowCancellationType = {
   ABANDON: 'ABANDON', TRY_CANCEL: 'TRY_CANCEL', WAIT_CANCELLATION_COMPLETED: 'WAIT_CANCELLATION_COMPLETED',
@@ -268,3 +140,8 @@ export const WorkflowIdReusePolicy = {
   ALLOW_DUPLICATE: 'ALLOW_DUPLICATE', ALLOW_DUPLICATE_FAILED_ONLY: 'ALLOW_DUPLICATE_FAILED_ONLY',
   REJECT_DUPLICATE: 'REJECT_DUPLICATE', TERMINATE_IF_RUNNING: 'TERMINATE_IF_RUNNING',
 };
+
+const scheduleActivity = /* @__PURE__ */ h.fn('activity');
+const scheduleLocalActivity = /* @__PURE__ */ h.fn('localActivity');
+const hostStartChild = /* @__PURE__ */ h.fn('startChild');
+const hostContinueAsNew = /* @__PURE__ */ h.fn('continueAsNew');
