@@ -11,6 +11,7 @@
 package bundler
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -87,6 +88,10 @@ func (r Result) Err() error {
 	return fmt.Errorf("bundle %s: %s", r.Entry, strings.Join(msgs, "; "))
 }
 
+// BundleBanner is the first line of every bundle, which tells a prebuilt
+// bundle from a workflows source file.
+const BundleBanner = "// tsworker workflow bundle"
+
 // ExportsGlobal is the global variable the bundle assigns the entry's exports to.
 const ExportsGlobal = "__tsworker_exports"
 
@@ -98,28 +103,53 @@ func Bundle(opts Options) Result {
 		return Result{Entry: opts.Entry, Errors: []Message{{Text: err.Error()}}}
 	}
 	res := Result{Entry: entry}
-	out := api.Build(api.BuildOptions{
-		EntryPoints:       []string{entry},
+	// Pass 1 finds the entry's exports (and every error). Pass 2 bundles a
+	// small entry that imports them and assigns them to one plain object:
+	// an IIFE with a global name would wrap every export in a getter
+	// function, which every workflow run would pay for.
+	base := api.BuildOptions{
 		Bundle:            true,
 		Write:             false,
 		Outfile:           "workflows.js",
-		Format:            api.FormatIIFE,
-		GlobalName:        ExportsGlobal,
 		Platform:          api.PlatformNeutral,
 		MainFields:        []string{"module", "main"},
 		Target:            api.ES2020,
-		Sourcemap:         api.SourceMapExternal,
-		SourcesContent:    api.SourcesContentInclude,
 		MinifySyntax:      opts.Minify,
 		MinifyWhitespace:  opts.Minify,
 		MinifyIdentifiers: opts.Minify,
-		KeepNames:         true,
+		KeepNames:         opts.Minify,
 		Metafile:          true,
 		LogLevel:          api.LogLevelSilent,
 		Plugins:           []api.Plugin{builtinModules()},
-	})
+	}
+	scan := base
+	scan.EntryPoints = []string{entry}
+	scan.Format = api.FormatESModule
+	out := api.Build(scan)
 	res.Errors = convertMessages(out.Errors)
 	res.Warnings = convertMessages(out.Warnings)
+	if len(res.Errors) > 0 {
+		return res
+	}
+	abs, err := filepath.Abs(entry)
+	if err != nil {
+		res.Errors = []Message{{Text: err.Error()}}
+		return res
+	}
+	build := base
+	build.Format = api.FormatIIFE
+	build.Banner = map[string]string{"js": BundleBanner}
+	build.Sourcemap = api.SourceMapExternal
+	build.SourcesContent = api.SourcesContentInclude
+	build.Stdin = &api.StdinOptions{
+		Contents:   exportsEntry(abs, metafileExports(out.Metafile)),
+		ResolveDir: filepath.Dir(abs),
+		Sourcefile: "tsworker-entry.js",
+		Loader:     api.LoaderJS,
+	}
+	out = api.Build(build)
+	res.Errors = convertMessages(out.Errors)
+	res.Warnings = append(res.Warnings, convertMessages(out.Warnings)...)
 	if len(res.Errors) > 0 {
 		return res
 	}
@@ -135,6 +165,31 @@ func Bundle(opts Options) Result {
 	res.Code = WithInlineSourceMap(code, res.SourceMap)
 	res.Inputs = metafileInputs(out.Metafile)
 	return res
+}
+
+// exportsEntry is the generated entry of pass 2: it imports the entry's
+// exports and puts them on the global ExportsGlobal.
+func exportsEntry(abs string, names []string) string {
+	var b strings.Builder
+	b.WriteString("import { ")
+	for i, n := range names {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		q, _ := json.Marshal(n)
+		fmt.Fprintf(&b, "%s as __e%d", q, i)
+	}
+	q, _ := json.Marshal(filepath.ToSlash(abs))
+	fmt.Fprintf(&b, " } from %s;\nglobalThis.%s = { ", q, ExportsGlobal)
+	for i, n := range names {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		q, _ := json.Marshal(n)
+		fmt.Fprintf(&b, "%s: __e%d", q, i)
+	}
+	b.WriteString(" };\n")
+	return b.String()
 }
 
 // WithInlineSourceMap returns code whose trailing sourceMappingURL comment,

@@ -87,3 +87,21 @@ func metafileInputs(meta string) []string {
 }
 
 func base64(b []byte) string { return b64.StdEncoding.EncodeToString(b) }
+
+// metafileExports lists the exports of the (only) output of an ESM build.
+func metafileExports(meta string) []string {
+	var m struct {
+		Outputs map[string]struct {
+			Exports []string `json:"exports"`
+		} `json:"outputs"`
+	}
+	if json.Unmarshal([]byte(meta), &m) != nil {
+		return nil
+	}
+	for _, o := range m.Outputs {
+		if len(o.Exports) > 0 {
+			return o.Exports
+		}
+	}
+	return nil
+}

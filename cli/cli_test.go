@@ -20,6 +20,7 @@ import (
 	sdkclient "go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 
+	"github.com/tsworker/tsworker/bundler"
 	"github.com/tsworker/tsworker/cli"
 	"github.com/tsworker/tsworker/client"
 	"github.com/tsworker/tsworker/devserver"
@@ -386,7 +387,7 @@ func TestBundleThenRun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !bytes.HasPrefix(code, []byte("var __tsworker_exports")) || !bytes.Contains(code, []byte("sourceMappingURL=data:application/json")) {
+	if !bytes.HasPrefix(code, []byte(bundler.BundleBanner)) || !bytes.Contains(code, []byte("sourceMappingURL=data:application/json")) {
 		t.Errorf("bundle does not look like one:\n%.200s", code)
 	}
 	var sm struct {
@@ -514,7 +515,7 @@ func TestBundleToStdout(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.HasPrefix(out, "var __tsworker_exports") || !strings.Contains(errOut, "Workflows: activityFails") {
+	if !strings.HasPrefix(out, bundler.BundleBanner) || !strings.Contains(errOut, "Workflows: activityFails") {
 		t.Fatalf("stdout %.80q\nstderr %q", out, errOut)
 	}
 }

@@ -74,9 +74,8 @@ func readBundle(path string, lo ...worker.LoadOptions) (*source, error) {
 	return &source{name: path, code: code, wfs: wfs}, nil
 }
 
-// bundlePrefix starts every bundle: the bundler assigns the entry's exports
-// to a global, first thing.
-var bundlePrefix = []byte("var " + bundler.ExportsGlobal)
+// bundlePrefix starts every bundle: the bundler's banner.
+var bundlePrefix = []byte(bundler.BundleBanner)
 
 func looksLikeBundle(code []byte) bool { return bytes.HasPrefix(code, bundlePrefix) }
 
