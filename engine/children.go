@@ -437,7 +437,11 @@ func (r *run) upsertSearchAttributes(c goja.FunctionCall) goja.Value {
 	r.requireWritable("upsertSearchAttributes")
 	o, ok := c.Argument(0).(*goja.Object)
 	if !ok {
-		panic(r.vm.NewTypeError("upsertSearchAttributes: expected an object of attribute name to values"))
+		panic(r.vm.NewTypeError("upsertSearchAttributes: expected an object of attribute name to values, or an array of { key, value } updates"))
+	}
+	if o.ClassName() == "Array" {
+		r.upsertTypedSearchAttributes(o)
+		return goja.Undefined()
 	}
 	if err := workflow.UpsertSearchAttributes(r.ctx, r.searchAttributeMap(o)); err != nil {
 		panic(r.vm.NewTypeError("upsertSearchAttributes: %v", err))
@@ -446,6 +450,93 @@ func (r *run) upsertSearchAttributes(c goja.FunctionCall) goja.Value {
 		r.upserted[k] = o.Get(k)
 	}
 	return goja.Undefined()
+}
+
+// upsertTypedSearchAttributes takes the TypeScript SDK's typed form: an array
+// of { key: defineSearchAttributeKey(name, type), value } (value null or
+// undefined unsets the attribute).
+func (r *run) upsertTypedSearchAttributes(list *goja.Object) {
+	n := int(list.Get("length").ToInteger())
+	updates := make([]temporal.SearchAttributeUpdate, 0, n)
+	for i := 0; i < n; i++ {
+		pair, ok := list.Get(fmt.Sprint(i)).(*goja.Object)
+		if !ok {
+			panic(r.vm.NewTypeError("upsertSearchAttributes: update %d is not a { key, value } object", i))
+		}
+		key, _ := pair.Get("key").(*goja.Object)
+		if key == nil {
+			panic(r.vm.NewTypeError("upsertSearchAttributes: update %d has no key; make one with defineSearchAttributeKey", i))
+		}
+		name, typ := str2(key.Get("name")), str2(key.Get("type"))
+		v := pair.Get("value")
+		unset := v == nil || goja.IsUndefined(v) || goja.IsNull(v)
+		u, err := typedUpdate(name, typ, v, unset)
+		if err != nil {
+			panic(r.vm.NewTypeError("upsertSearchAttributes: %s: %v", name, err))
+		}
+		updates = append(updates, u)
+		r.upserted[name] = v
+	}
+	if err := workflow.UpsertTypedSearchAttributes(r.ctx, updates...); err != nil {
+		panic(r.vm.NewTypeError("upsertSearchAttributes: %v", err))
+	}
+}
+
+func typedUpdate(name, typ string, v goja.Value, unset bool) (temporal.SearchAttributeUpdate, error) {
+	switch typ {
+	case "TEXT":
+		k := temporal.NewSearchAttributeKeyString(name)
+		if unset {
+			return k.ValueUnset(), nil
+		}
+		return k.ValueSet(v.String()), nil
+	case "KEYWORD":
+		k := temporal.NewSearchAttributeKeyKeyword(name)
+		if unset {
+			return k.ValueUnset(), nil
+		}
+		return k.ValueSet(v.String()), nil
+	case "INT":
+		k := temporal.NewSearchAttributeKeyInt64(name)
+		if unset {
+			return k.ValueUnset(), nil
+		}
+		return k.ValueSet(v.ToInteger()), nil
+	case "DOUBLE":
+		k := temporal.NewSearchAttributeKeyFloat64(name)
+		if unset {
+			return k.ValueUnset(), nil
+		}
+		return k.ValueSet(v.ToFloat()), nil
+	case "BOOL":
+		k := temporal.NewSearchAttributeKeyBool(name)
+		if unset {
+			return k.ValueUnset(), nil
+		}
+		return k.ValueSet(v.ToBoolean()), nil
+	case "DATETIME":
+		k := temporal.NewSearchAttributeKeyTime(name)
+		if unset {
+			return k.ValueUnset(), nil
+		}
+		t, ok := v.Export().(time.Time)
+		if !ok {
+			return nil, fmt.Errorf("a DATETIME value must be a Date")
+		}
+		return k.ValueSet(t), nil
+	case "KEYWORD_LIST":
+		k := temporal.NewSearchAttributeKeyKeywordList(name)
+		if unset {
+			return k.ValueUnset(), nil
+		}
+		var list []string
+		for _, x := range v.Export().([]any) {
+			list = append(list, fmt.Sprint(x))
+		}
+		return k.ValueSet(list), nil
+	default:
+		return nil, fmt.Errorf("unknown search attribute type %q", typ)
+	}
 }
 
 func (r *run) upsertMemo(c goja.FunctionCall) goja.Value {

@@ -145,3 +145,11 @@ const scheduleActivity = /* @__PURE__ */ h.fn('activity');
 const scheduleLocalActivity = /* @__PURE__ */ h.fn('localActivity');
 const hostStartChild = /* @__PURE__ */ h.fn('startChild');
 const hostContinueAsNew = /* @__PURE__ */ h.fn('continueAsNew');
+
+export const SearchAttributeType = {
+  TEXT: 'TEXT', KEYWORD: 'KEYWORD', INT: 'INT', DOUBLE: 'DOUBLE', BOOL: 'BOOL', DATETIME: 'DATETIME',
+  KEYWORD_LIST: 'KEYWORD_LIST',
+};
+export function defineSearchAttributeKey(name, type) {
+  return { name, type };
+}

@@ -2,7 +2,7 @@ import {
   executeChild, startChild, getExternalWorkflowHandle, continueAsNew, makeContinueAsNewFunc, defineSignal, setHandler,
   condition, workflowInfo, ChildWorkflowFailure, ApplicationFailure, proxyLocalActivities, upsertSearchAttributes,
   upsertMemo, sleep, CancellationScope, isCancellation, ParentClosePolicy, setCurrentDetails, getCurrentDetails,
-  WorkflowExecutionAlreadyStartedError,
+  WorkflowExecutionAlreadyStartedError, defineSearchAttributeKey, SearchAttributeType,
 } from '@temporalio/workflow';
 
 const poke = defineSignal<[string]>('poke');
@@ -103,7 +103,8 @@ export async function localActs(): Promise<unknown[]> {
 }
 
 export async function searchAttrs(): Promise<unknown> {
-  upsertSearchAttributes({ CustomKeywordField: ['tsworker-sa'], CustomIntField: [42] });
+  upsertSearchAttributes({ CustomKeywordField: ['tsworker-sa'] });
+  upsertSearchAttributes([{ key: defineSearchAttributeKey('CustomIntField', SearchAttributeType.INT), value: 42 }]);
   upsertMemo({ note: { z: 1, a: 2 } });
   setCurrentDetails('working on it');
   const info = workflowInfo();
