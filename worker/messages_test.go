@@ -407,3 +407,40 @@ func (l *recordingLogger) find(s string) string {
 	}
 	return ""
 }
+
+func TestSignalBeforeUpdateInOneTask(t *testing.T) {
+	tq := fmt.Sprintf("%s-%d", t.Name(), queueSeq.Add(1))
+	w1 := newWorker(t, tq, messages)
+	ctx := context.Background()
+	run, err := testClient.ExecuteWorkflow(ctx, client.StartWorkflowOptions{TaskQueue: tq}, "signalThenUpdate")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var none []string
+	queryInto(t, run.GetID(), "log", &none)
+	w1.Stop()
+	if err := testClient.SignalWorkflow(ctx, run.GetID(), "", "a", "first"); err != nil {
+		t.Fatal(err)
+	}
+	type result struct {
+		out []string
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		h, err := testClient.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
+			WorkflowID: run.GetID(), UpdateName: "snapshot", WaitForStage: client.WorkflowUpdateStageCompleted,
+		})
+		var out []string
+		if err == nil {
+			err = h.Get(ctx, &out)
+		}
+		done <- result{out, err}
+	}()
+	time.Sleep(300 * time.Millisecond) // let the update reach the server before a worker polls
+	newWorker(t, tq, messages)
+	r := <-done
+	if r.err != nil || !reflect.DeepEqual(r.out, []string{"first"}) {
+		t.Fatalf("update: %v %v", r.out, r.err)
+	}
+}

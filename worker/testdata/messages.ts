@@ -100,3 +100,17 @@ export async function signalFailsWorkflow(): Promise<void> {
   setHandler(a, (msg: string) => { throw ApplicationFailure.nonRetryable(msg, 'FromSignal'); });
   await condition(() => false);
 }
+
+// A signal followed by an update in the same task: the signal is handled
+// first, as in history.
+export async function signalThenUpdate(): Promise<string[]> {
+  const seen: string[] = [];
+  let done = false;
+  setHandler(a, (x: string) => void seen.push(x));
+  setHandler(log, () => seen);
+  setHandler(defineUpdate<string[]>('snapshot'), () => { done = true; return [...seen]; }, {
+    validator: () => { if (seen.length === 0) throw new Error('the signal before this update was not handled'); },
+  });
+  await condition(() => done);
+  return seen;
+}
