@@ -77,7 +77,7 @@ func metafileInputs(meta string) []string {
 	}
 	out := make([]string, 0, len(m.Inputs))
 	for k := range m.Inputs {
-		if strings.HasPrefix(k, "tsworker:") {
+		if strings.HasPrefix(k, "tsworker:") || strings.HasSuffix(k, "tsworker-entry.js") || k == "<stdin>" {
 			continue
 		}
 		out = append(out, k)
