@@ -48,8 +48,8 @@ func TestReplayHistoryFiles(t *testing.T) {
 			args: []string{"replay", filepath.Join(histories, "incompatible.ts"), "--history", histories},
 			wantOut: []string{
 				"OK   " + running,
-				"FAIL " + approval + ": nondeterministic: history event 9 is ActivityTaskScheduled greet, where the code now starts a timer of 1m0s (Go SDK: ",
-				"FAIL " + order + ": nondeterministic: history event 5 is ActivityTaskScheduled greet, where the code now starts a timer of 50ms (Go SDK: ",
+				"FAIL " + approval + ": nondeterministic: history event 9 is ActivityTaskScheduled greet, where the code now starts a timer of 1m0s (at ../worker/testdata/histories/incompatible.ts:19:14) (Go SDK: ",
+				"FAIL " + order + ": nondeterministic: history event 5 is ActivityTaskScheduled greet, where the code now starts a timer of 50ms (at ../worker/testdata/histories/incompatible.ts:10:14) (Go SDK: ",
 			},
 			wantErr: "2 of 3 histories do not replay with " + filepath.Join(histories, "incompatible.ts"),
 		},

@@ -230,3 +230,23 @@ func jsErrorString(err error) string {
 	}
 	return err.Error()
 }
+
+// SourceLocation returns where in the workflow code the run that ctx
+// belongs to is now ("workflows.ts:12:5", source-mapped), for tools that
+// observe the run's commands through Go SDK interceptors while JS asks for
+// them, such as replay reports. It returns "" when no JS is running.
+func SourceLocation(ctx workflow.Context) string {
+	in, _ := ctx.Value(ctxKey{}).(*inbound)
+	if in == nil || in.run == nil {
+		return ""
+	}
+	for _, f := range in.run.vm.CaptureCallStack(16, nil) {
+		pos := f.Position()
+		if pos.Filename == "" || pos.Line == 0 || strings.Contains(pos.Filename, "@temporalio/workflow") ||
+			strings.HasSuffix(pos.Filename, "tsworker-classes.js") {
+			continue
+		}
+		return fmt.Sprintf("%s:%d:%d", pos.Filename, pos.Line, pos.Column)
+	}
+	return ""
+}

@@ -24,6 +24,8 @@ import (
 	"go.temporal.io/sdk/temporal"
 	sdkworker "go.temporal.io/sdk/worker"
 	"go.temporal.io/sdk/workflow"
+
+	"github.com/tsworker/tsworker/engine"
 	"google.golang.org/protobuf/encoding/prototext"
 )
 
@@ -364,6 +366,7 @@ type command struct {
 	kind    string // ActivityTaskScheduled, TimerStarted, ...
 	detail  string // activity type, timer duration, ...
 	eventID int64  // in the history; 0 for the code's
+	where   string // the code's: the JS source line that asked for it
 }
 
 func (c command) String() string { return strings.TrimSpace(c.kind + " " + c.detail) }
@@ -379,8 +382,15 @@ func (c command) same(h command) bool {
 	return c.kind == h.kind
 }
 
-// describe says what the code did, in words.
+// describe says what the code did, in words, and where.
 func (c command) describe() string {
+	if c.where != "" {
+		return c.what() + " (at " + c.where + ")"
+	}
+	return c.what()
+}
+
+func (c command) what() string {
 	switch c.kind {
 	case "ActivityTaskScheduled":
 		return "schedules activity " + c.detail
@@ -466,10 +476,12 @@ type recorder struct {
 	list []command
 }
 
-func (r *recorder) add(kind, detail string) {
+func (r *recorder) add(kind, detail string) { r.addAt(kind, detail, "") }
+
+func (r *recorder) addAt(kind, detail, where string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.list = append(r.list, command{kind: kind, detail: detail})
+	r.list = append(r.list, command{kind: kind, detail: detail, where: where})
 }
 
 func (r *recorder) commands() []command {
@@ -517,28 +529,28 @@ type recordingOutbound struct {
 }
 
 func (o *recordingOutbound) ExecuteActivity(ctx workflow.Context, activityType string, args ...any) workflow.Future {
-	o.r.add("ActivityTaskScheduled", activityType)
+	o.r.addAt("ActivityTaskScheduled", activityType, engine.SourceLocation(ctx))
 	return o.Next.ExecuteActivity(ctx, activityType, args...)
 }
 
 func (o *recordingOutbound) NewTimer(ctx workflow.Context, d time.Duration) workflow.Future {
-	o.timer(d)
+	o.timer(ctx, d)
 	return o.Next.NewTimer(ctx, d)
 }
 
 func (o *recordingOutbound) NewTimerWithOptions(ctx workflow.Context, d time.Duration, options workflow.TimerOptions) workflow.Future {
-	o.timer(d)
+	o.timer(ctx, d)
 	return o.Next.NewTimerWithOptions(ctx, d, options)
 }
 
-func (o *recordingOutbound) timer(d time.Duration) {
+func (o *recordingOutbound) timer(ctx workflow.Context, d time.Duration) {
 	if d > 0 { // a zero timer is no command
-		o.r.add("TimerStarted", d.String())
+		o.r.addAt("TimerStarted", d.String(), engine.SourceLocation(ctx))
 	}
 }
 
 func (o *recordingOutbound) ExecuteChildWorkflow(ctx workflow.Context, childWorkflowType string, args ...any) workflow.ChildWorkflowFuture {
-	o.r.add("StartChildWorkflowExecutionInitiated", childWorkflowType)
+	o.r.addAt("StartChildWorkflowExecutionInitiated", childWorkflowType, engine.SourceLocation(ctx))
 	return o.Next.ExecuteChildWorkflow(ctx, childWorkflowType, args...)
 }
 

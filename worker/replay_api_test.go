@@ -152,8 +152,8 @@ func TestReplayRecordedHistories(t *testing.T) {
 		// activity where the code now starts a timer. The running
 		// approval has not reached the changed code yet.
 		{"incompatible.ts", map[string]string{
-			"order.json":            `^nondeterministic: history event 5 is ActivityTaskScheduled greet, where the code now starts a timer of 50ms \(Go SDK: \[TMPRL1100\] `,
-			"approval.json":         `^nondeterministic: history event 9 is ActivityTaskScheduled greet, where the code now starts a timer of 1m0s \(Go SDK: `,
+			"order.json":            `^nondeterministic: history event 5 is ActivityTaskScheduled greet, where the code now starts a timer of 50ms \(at \S*incompatible\.ts:\d+:\d+\) \(Go SDK: \[TMPRL1100\] `,
+			"approval.json":         `^nondeterministic: history event 9 is ActivityTaskScheduled greet, where the code now starts a timer of 1m0s \(at \S*incompatible\.ts:\d+:\d+\) \(Go SDK: `,
 			"approval-running.json": "",
 		}},
 	}
@@ -340,7 +340,7 @@ const { greet } = proxyActivities<{ greet(name: string): Promise<string> }>({ st
   const second = await greet('again');
   await greet('extra');
   return first + ' ' + second;
-}`, true, `^nondeterministic: history event \d+ is WorkflowExecutionCompleted, where the code now schedules activity greet \(Go SDK: .*extra replay command for ScheduleActivityTask`},
+}`, true, `^nondeterministic: history event \d+ is WorkflowExecutionCompleted, where the code now schedules activity greet \(at \S+workflows\.ts:7:\d+\) \(Go SDK: .*extra replay command for ScheduleActivityTask`},
 		{"other activity type", `export async function order(id: string) {
   const { charge } = proxyActivities<{ charge(id: string): Promise<string> }>({ startToCloseTimeout: '10 seconds' });
   const first = await charge(id);
