@@ -18,6 +18,7 @@ import (
 	sdkworker "go.temporal.io/sdk/worker"
 	"go.temporal.io/sdk/workflow"
 
+	"github.com/tsworker/tsworker/internal/actreg"
 	"github.com/tsworker/tsworker/testsuite/internal/harness"
 	"github.com/tsworker/tsworker/worker"
 )
@@ -67,7 +68,7 @@ type Env struct {
 	t    testing.TB
 	wfs  *worker.Workflows
 	env  *sdktest.TestWorkflowEnvironment
-	acts harness.Activities
+	acts actreg.Activities
 
 	mu        sync.Mutex
 	executed  bool
@@ -157,7 +158,7 @@ func (e *Env) RegisterActivity(a any) {
 // (and its lower-case-first alias); without a name it is RegisterActivity.
 func (e *Env) RegisterActivityWithOptions(a any, options activity.RegisterOptions) {
 	e.t.Helper()
-	regs, err := harness.Registrations(a, options, e.acts.Has)
+	regs, err := actreg.Registrations(a, options, e.acts.Has)
 	if err != nil {
 		e.t.Fatalf("testsuite: %v", err)
 	}

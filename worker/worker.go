@@ -16,14 +16,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"reflect"
-	"runtime"
-	"sort"
 	"strings"
-	"sync"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/client"
@@ -34,6 +28,7 @@ import (
 
 	"github.com/tsworker/tsworker/bundler"
 	"github.com/tsworker/tsworker/engine"
+	"github.com/tsworker/tsworker/internal/actreg"
 )
 
 // Options configures a Worker.
@@ -122,8 +117,7 @@ type Worker struct {
 	wfs       *Workflows
 	taskQueue string
 
-	mu         sync.Mutex
-	activities map[string]any // name -> function
+	acts actreg.Activities // registered activities, by name
 }
 
 // New creates a worker for taskQueue that runs the workflows of
@@ -137,7 +131,7 @@ func New(c client.Client, taskQueue string, opts Options) (*Worker, error) {
 	}
 	wfs := opts.Loaded
 	var err error
-	w := &Worker{taskQueue: taskQueue, activities: map[string]any{}}
+	w := &Worker{taskQueue: taskQueue}
 	lo := LoadOptions{FailureErrorTypes: opts.WorkflowFailureErrorTypes, Limits: opts.Limits, DataConverter: opts.DataConverter}
 	switch {
 	case wfs != nil:
@@ -157,7 +151,7 @@ func New(c client.Client, taskQueue string, opts Options) (*Worker, error) {
 		// own execution timeout, which interrupts the JS cleanly.
 		wo.DeadlockDetectionTimeout = wfs.ExecutionTimeout() + 2*time.Second
 	}
-	wo.Interceptors = append([]interceptor.WorkerInterceptor{wfs.InterceptorWith(w.activity)}, wo.Interceptors...)
+	wo.Interceptors = append([]interceptor.WorkerInterceptor{wfs.InterceptorWith(w.acts.Lookup)}, wo.Interceptors...)
 	w.w = sdkworker.New(c, taskQueue, wo)
 	w.wfs = wfs
 	wfs.Register(w.w)
@@ -180,66 +174,27 @@ func (w *Worker) Workflows() *Workflows { return w.wfs }
 // also under that name with a lower-case first letter, the usual JS spelling:
 // func Greet is callable as greet() and Greet().
 func (w *Worker) RegisterActivity(a any) {
-	v := reflect.ValueOf(a)
-	if v.Kind() == reflect.Pointer && v.Elem().Kind() == reflect.Struct {
-		t := v.Type()
-		for i := 0; i < t.NumMethod(); i++ {
-			m := t.Method(i)
-			w.RegisterActivityWithOptions(v.Method(i).Interface(), activity.RegisterOptions{Name: m.Name})
-		}
-		return
-	}
-	name := functionName(a)
-	w.RegisterActivityWithOptions(a, activity.RegisterOptions{Name: name})
+	w.RegisterActivityWithOptions(a, activity.RegisterOptions{})
 }
 
 // RegisterActivityWithOptions registers a Go activity with Go SDK options;
-// options.Name is the name JS calls it by. Without a name it behaves as
-// RegisterActivity.
+// options.Name is the name JS calls it by (a lower-case-first alias is
+// added as by RegisterActivity). Without a name it behaves as
+// RegisterActivity. Like the Go SDK, it panics on a value that is not an
+// activity.
 func (w *Worker) RegisterActivityWithOptions(a any, options activity.RegisterOptions) {
-	if options.Name == "" {
-		w.RegisterActivity(a)
-		return
+	regs, err := actreg.Registrations(a, options, w.acts.Has)
+	if err != nil {
+		panic("worker: " + err.Error())
 	}
-	w.register(a, options)
-	if alias := lowerFirst(options.Name); alias != options.Name {
-		w.mu.Lock()
-		_, taken := w.activities[alias]
-		w.mu.Unlock()
-		if !taken {
-			o := options
-			o.Name = alias
-			w.register(a, o)
-		}
+	for _, r := range regs {
+		w.w.RegisterActivityWithOptions(r.Fn, r.Opts)
+		w.acts.Set(r.Opts.Name, r.Fn)
 	}
-}
-
-func (w *Worker) register(a any, options activity.RegisterOptions) {
-	w.w.RegisterActivityWithOptions(a, options)
-	w.mu.Lock()
-	w.activities[options.Name] = a
-	w.mu.Unlock()
-}
-
-// activity returns the function registered under name.
-func (w *Worker) activity(name string) (any, bool) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	fn, ok := w.activities[name]
-	return fn, ok
 }
 
 // Activities returns the registered activity names, sorted.
-func (w *Worker) Activities() []string {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	out := make([]string, 0, len(w.activities))
-	for k := range w.activities {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
+func (w *Worker) Activities() []string { return w.acts.Names() }
 
 // Start starts polling and returns.
 func (w *Worker) Start() error { return w.w.Start() }
@@ -268,22 +223,4 @@ func (w *Worker) activityNotFound(ctx context.Context, _ converter.EncodedValues
 	return nil, temporal.NewNonRetryableApplicationError(
 		fmt.Sprintf("Activity function %s is not registered on this Worker, available activities: [%s]", name, strings.Join(quoted, ",")),
 		"NotFoundError", nil)
-}
-
-func functionName(fn any) string {
-	v := reflect.ValueOf(fn)
-	if v.Kind() != reflect.Func {
-		panic(fmt.Sprintf("worker: RegisterActivity takes a function or a struct pointer, got %T", fn))
-	}
-	full := runtime.FuncForPC(v.Pointer()).Name()
-	name := full[strings.LastIndex(full, ".")+1:]
-	return strings.TrimSuffix(name, "-fm")
-}
-
-func lowerFirst(s string) string {
-	r, n := utf8.DecodeRuneInString(s)
-	if r == utf8.RuneError || !unicode.IsUpper(r) {
-		return s
-	}
-	return string(unicode.ToLower(r)) + s[n:]
 }
