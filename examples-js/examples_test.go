@@ -21,7 +21,6 @@ import (
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/converter"
-	"go.temporal.io/sdk/interceptor"
 	"go.temporal.io/sdk/temporal"
 	sdkworker "go.temporal.io/sdk/worker"
 
@@ -603,14 +602,7 @@ func replay(t *testing.T, workflows string, h *historypb.History) error {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := sdkworker.NewWorkflowReplayerWithOptions(sdkworker.WorkflowReplayerOptions{
-		Interceptors: []interceptor.WorkerInterceptor{worker.Interceptor(wfs)},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	worker.RegisterWorkflows(r, wfs)
-	return r.ReplayWorkflowHistory(quietLogger{}, h)
+	return worker.ReplayHistories(context.Background(), wfs, worker.History{Name: workflows, Events: h})[0].Err
 }
 
 // TestActivityNamesDoNotClash: the tsworker binary registers the

@@ -8,8 +8,6 @@ import (
 	enumspb "go.temporal.io/api/enums/v1"
 	historypb "go.temporal.io/api/history/v1"
 	"go.temporal.io/sdk/client"
-	"go.temporal.io/sdk/interceptor"
-	sdkworker "go.temporal.io/sdk/worker"
 
 	"github.com/tsworker/tsworker/worker"
 )
@@ -41,14 +39,7 @@ func replay(t *testing.T, workflows string, h *historypb.History) error {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := sdkworker.NewWorkflowReplayerWithOptions(sdkworker.WorkflowReplayerOptions{
-		Interceptors: []interceptor.WorkerInterceptor{worker.Interceptor(wfs)},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	worker.RegisterWorkflows(r, wfs)
-	return r.ReplayWorkflowHistory(quietLogger{}, h)
+	return worker.ReplayHistories(context.Background(), wfs, worker.History{Name: workflows, Events: h})[0].Err
 }
 
 func TestReplayFinishedHistories(t *testing.T) {
