@@ -116,12 +116,19 @@ func (r *run) scopeOf(v goja.Value) *scope {
 	panic(r.vm.NewTypeError("not a CancellationScope"))
 }
 
+func (r *run) addScope(o *goja.Object, s *scope) {
+	if r.scopes == nil {
+		r.scopes = map[*goja.Object]*scope{}
+	}
+	r.scopes[o] = s
+}
+
 // jsScope returns the JS object of s, creating it on first use.
 func (r *run) jsScope(s *scope) *goja.Object {
 	if s.obj == nil {
 		r.ensureClasses()
 		s.obj = r.vm.CreateObject(r.scopeProto)
-		r.scopes[s.obj] = s
+		r.addScope(s.obj, s)
 	}
 	return s.obj
 }
@@ -142,7 +149,7 @@ func (r *run) scopeInit(c goja.FunctionCall) goja.Value {
 	}
 	s := r.newScope(parent, cancellable)
 	s.obj = obj
-	r.scopes[obj] = s
+	r.addScope(obj, s)
 	return goja.Undefined()
 }
 

@@ -305,7 +305,7 @@ func (r *run) continueAsNew(c goja.FunctionCall) goja.Value {
 	canErr := workflow.NewContinueAsNewError(ctx, wfType, args...)
 	cmd := r.vm.NewObject()
 	_ = cmd.Set("workflowType", wfType)
-	r.canErrs[cmd] = canErr
+	r.keepGoError(cmd, canErr)
 	return cmd
 }
 
@@ -319,6 +319,9 @@ func (r *run) patched(c goja.FunctionCall) goja.Value {
 		return r.vm.ToValue(r.patches[id])
 	}
 	v := workflow.GetVersion(r.ctx, id, workflow.DefaultVersion, 1) == 1
+	if r.patches == nil {
+		r.patches = map[string]bool{}
+	}
 	r.patches[id] = v
 	return r.vm.ToValue(v)
 }
@@ -446,9 +449,6 @@ func (r *run) upsertSearchAttributes(c goja.FunctionCall) goja.Value {
 	if err := workflow.UpsertSearchAttributes(r.ctx, r.searchAttributeMap(o)); err != nil {
 		panic(r.vm.NewTypeError("upsertSearchAttributes: %v", err))
 	}
-	for _, k := range o.Keys() {
-		r.upserted[k] = o.Get(k)
-	}
 	return goja.Undefined()
 }
 
@@ -475,7 +475,6 @@ func (r *run) upsertTypedSearchAttributes(list *goja.Object) {
 			panic(r.vm.NewTypeError("upsertSearchAttributes: %s: %v", name, err))
 		}
 		updates = append(updates, u)
-		r.upserted[name] = v
 	}
 	if err := workflow.UpsertTypedSearchAttributes(r.ctx, updates...); err != nil {
 		panic(r.vm.NewTypeError("upsertSearchAttributes: %v", err))

@@ -142,7 +142,7 @@ func (r *run) fail(err error) (converter.RawValue, error) {
 func (r *run) failValue(v goja.Value) (converter.RawValue, error) {
 	if r.instanceOf(v, r.classes.continueAsNew) {
 		if cmd, ok := v.(*goja.Object).Get("command").(*goja.Object); ok {
-			if err, ok := r.canErrs[cmd]; ok {
+			if err, ok := r.goErrs[cmd]; ok {
 				return converter.RawValue{}, err
 			}
 		}
@@ -315,16 +315,21 @@ func (r *run) detailsOf(v goja.Value) []any {
 	return out
 }
 
+// keepGoError remembers the Go error behind a JS value.
+func (r *run) keepGoError(o *goja.Object, err error) {
+	if r.goErrs == nil {
+		r.goErrs = map[*goja.Object]error{}
+	}
+	r.goErrs[o] = err
+}
+
 // toJSError converts a Go SDK error (an activity, timer or child failure)
 // into the JS failure the TypeScript SDK would give workflow code.
 func (r *run) toJSError(err error) goja.Value {
 	f := r.decodeFailure(temporal.GetDefaultFailureConverter().ErrorToFailure(err))
 	v := r.failureToJS(f)
 	if o, ok := v.(*goja.Object); ok {
-		if r.goErrs == nil {
-			r.goErrs = map[*goja.Object]error{}
-		}
-		r.goErrs[o] = err
+		r.keepGoError(o, err)
 	}
 	return v
 }

@@ -30,7 +30,7 @@ type run struct {
 	timerID int64
 
 	classes failureClasses
-	goErrs  map[*goja.Object]error // Go errors behind JS failures, to rethrow as they were
+	goErrs  map[*goja.Object]error // Go errors behind JS values: failures to rethrow as they were, continue-as-new commands
 
 	root, cur, saved *asyncCtx // async context: the root's, the current one, the one before a job
 
@@ -54,9 +54,7 @@ type run struct {
 	wd        *watchdog
 	lastStack string // stack of the last uncatchable error
 
-	canErrs  map[*goja.Object]error // continue-as-new commands
-	patches  map[string]bool
-	upserted map[string]goja.Value // search attributes upserted by this run
+	patches map[string]bool // patched() answers, for queries
 }
 
 // op is a future the loop waits on.
@@ -114,10 +112,6 @@ func newRun(ctx workflow.Context, w *Workflows, in *inbound) *run {
 	r.initLimits()
 	r.root = &asyncCtx{scope: &scope{ctx: ctx, cancellable: true}}
 	r.cur = r.root
-	r.scopes = map[*goja.Object]*scope{}
-	r.canErrs = map[*goja.Object]error{}
-	r.patches = map[string]bool{}
-	r.upserted = map[string]goja.Value{}
 	r.vm.SetAsyncContextTracker(r)
 	r.wakeCh = workflow.NewBufferedChannel(ctx, 1)
 	r.rebuildSelector()
@@ -135,7 +129,6 @@ func newProbeRun(w *Workflows) *run {
 	r.initLimits()
 	r.root = &asyncCtx{scope: &scope{cancellable: true}}
 	r.cur = r.root
-	r.scopes = map[*goja.Object]*scope{}
 	r.installHost()
 	return r
 }
