@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"google.golang.org/protobuf/proto"
+	"slices"
 	"strings"
 
 	"github.com/dop251/goja"
@@ -169,18 +170,15 @@ func (r *run) isFailureType(v goja.Value) bool {
 			return true
 		}
 	}
-	if len(r.w.opts.FailureErrorTypes) == 0 {
+	names := r.w.opts.FailureErrorTypes
+	if len(names) == 0 {
 		return false
 	}
-	names := map[string]bool{}
-	for _, n := range r.w.opts.FailureErrorTypes {
-		names[n] = true
-	}
-	if names["Error"] && r.vm.InstanceOf(o, r.vm.Get("Error").ToObject(r.vm)) {
+	if slices.Contains(names, "Error") && r.vm.InstanceOf(o, r.vm.Get("Error").ToObject(r.vm)) {
 		return true
 	}
 	for p := o.Prototype(); p != nil; p = p.Prototype() {
-		if c, ok := p.Get("constructor").(*goja.Object); ok && names[str2(c.Get("name"))] {
+		if c, ok := p.Get("constructor").(*goja.Object); ok && slices.Contains(names, str2(c.Get("name"))) {
 			return true
 		}
 	}

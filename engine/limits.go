@@ -54,7 +54,8 @@ type watchdog struct {
 	gen    int
 	active bool
 	start  time.Time
-	heap0  uint64
+	heap0  uint64 // heap at the stretch's first tick; 0 before
+	sample []metrics.Sample
 	timer  *time.Timer
 	reason error // why the VM was interrupted, if it was
 }
@@ -72,7 +73,7 @@ func (w *watchdog) enter() {
 	w.gen++
 	w.active = true
 	w.start = time.Now()
-	w.heap0 = heapBytes()
+	w.heap0 = 0 // read at the first tick: short stretches never pay for it
 	w.reason = nil
 	gen := w.gen
 	if w.timer == nil {
@@ -114,13 +115,13 @@ func (w *watchdog) check(gen int) {
 	switch {
 	case time.Since(w.start) > w.limits.ExecutionTimeout:
 		w.reason = fmt.Errorf("Script execution timed out after %dms", w.limits.ExecutionTimeout.Milliseconds())
-	case activeSlices.Load() == 1 && heapBytes() > w.heap0+w.limits.MemoryBudget:
+	case w.heap0 != 0 && activeSlices.Load() == 1 && w.heapBytes() > w.heap0+w.limits.MemoryBudget:
 		w.reason = fmt.Errorf("Workflow code exceeded its memory budget: it allocated more than %d MiB without yielding (see the worker's memory budget option)", w.limits.MemoryBudget>>20)
 	default:
-		if activeSlices.Load() > 1 {
-			// Another run is running JS too: the growth so far is not ours
-			// alone; count from here.
-			w.heap0 = heapBytes()
+		if w.heap0 == 0 || activeSlices.Load() > 1 {
+			// The first tick, or another run is running JS too (the growth
+			// so far is not ours alone): count from here.
+			w.heap0 = w.heapBytes()
 		}
 		w.timer.Reset(watchdogTick)
 		return
@@ -133,17 +134,17 @@ func (w *watchdog) check(gen int) {
 // the only one running JS.
 var activeSlices atomic.Int32
 
-var heapSample = []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
-var heapMu sync.Mutex
-
-func heapBytes() uint64 {
-	heapMu.Lock()
-	defer heapMu.Unlock()
-	metrics.Read(heapSample)
-	if heapSample[0].Value.Kind() != metrics.KindUint64 {
+// heapBytes reads the process's heap in use. Only the watchdog's timer
+// goroutine calls it, under w.mu.
+func (w *watchdog) heapBytes() uint64 {
+	if w.sample == nil {
+		w.sample = []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	}
+	metrics.Read(w.sample)
+	if w.sample[0].Value.Kind() != metrics.KindUint64 {
 		return 0
 	}
-	return heapSample[0].Value.Uint64()
+	return w.sample[0].Value.Uint64()
 }
 
 // js runs fn as a stretch of JS execution under the watchdog; if the VM was
