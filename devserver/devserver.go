@@ -19,6 +19,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -99,6 +100,17 @@ type Server struct {
 // Start starts a Temporal server and returns when its frontend answers
 // requests for the default namespace. ctx bounds the start only.
 func Start(ctx context.Context, opts Options) (*Server, error) {
+	// Ports picked free can be taken by another process before the server
+	// binds them (another dev server starting, say): pick again.
+	for attempt := 1; ; attempt++ {
+		s, err := start(ctx, opts)
+		if err == nil || attempt == 3 || !strings.Contains(err.Error(), "address already in use") {
+			return s, err
+		}
+	}
+}
+
+func start(ctx context.Context, opts Options) (*Server, error) {
 	if opts.IP == "" {
 		opts.IP = "127.0.0.1"
 	}
