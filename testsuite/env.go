@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -12,7 +13,6 @@ import (
 	"github.com/stretchr/testify/mock"
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/converter"
-	"go.temporal.io/sdk/interceptor"
 	"go.temporal.io/sdk/log"
 	sdktest "go.temporal.io/sdk/testsuite"
 	sdkworker "go.temporal.io/sdk/worker"
@@ -98,7 +98,8 @@ func NewEnv(t testing.TB, path string, opts ...Options) *Env {
 		// interrupts runaway JS with a clear message, comes first.
 		wo.DeadlockDetectionTimeout = wfs.ExecutionTimeout() + 2*time.Second
 	}
-	wo.Interceptors = append([]interceptor.WorkerInterceptor{wfs.InterceptorWith(e.acts.Lookup)}, wo.Interceptors...)
+	// Last, as on a worker: the other interceptors see signals too.
+	wo.Interceptors = append(slices.Clip(wo.Interceptors), wfs.InterceptorWith(e.acts.Lookup))
 	e.env.SetWorkerOptions(wo)
 	if o.Timeout > 0 {
 		e.env.SetTestTimeout(o.Timeout)

@@ -16,6 +16,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -60,6 +61,12 @@ type Options struct {
 	Limits Limits
 	// Worker passes options through to the Go SDK worker (concurrency,
 	// sticky cache timeouts, graceful stop timeout, interceptors, ...).
+	// Its Interceptors, and those of the client that are also worker
+	// interceptors (such as the Go SDK's tracing interceptors), see the JS
+	// workflows as they see Go workflows: their start, signals, queries and
+	// updates, and the activities, child workflows, signals and timers the
+	// JS code asks for. An interceptor already on the client must not be
+	// added here too, or it would run twice.
 	Worker sdkworker.Options
 }
 
@@ -103,8 +110,9 @@ type WorkflowRegistry = engine.Registry
 
 // RegisterWorkflows registers every workflow of wfs on reg: a Go SDK worker,
 // a WorkflowReplayer or a test environment. The same worker, replayer or
-// environment must also have Interceptor(wfs) among its interceptors (New
-// does both).
+// environment must also have Interceptor(wfs) among its interceptors, last,
+// so that the interceptors before it see the JS workflows' signals (New does
+// both).
 func RegisterWorkflows(reg WorkflowRegistry, wfs *Workflows) { wfs.Register(reg) }
 
 // Interceptor returns the worker interceptor JS workflows need on the
@@ -151,7 +159,11 @@ func New(c client.Client, taskQueue string, opts Options) (*Worker, error) {
 		// own execution timeout, which interrupts the JS cleanly.
 		wo.DeadlockDetectionTimeout = wfs.ExecutionTimeout() + 2*time.Second
 	}
-	wo.Interceptors = append([]interceptor.WorkerInterceptor{wfs.InterceptorWith(w.acts.Lookup)}, wo.Interceptors...)
+	// The engine's interceptor goes last, innermost: the interceptors of
+	// the client and of wo see every call first, the JS workflows' signals
+	// included, which the engine keeps for the JS handlers instead of
+	// passing on.
+	wo.Interceptors = append(slices.Clip(wo.Interceptors), wfs.InterceptorWith(w.acts.Lookup))
 	w.w = sdkworker.New(c, taskQueue, wo)
 	w.wfs = wfs
 	wfs.Register(w.w)
