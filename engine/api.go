@@ -180,7 +180,8 @@ func (r *run) condition(c goja.FunctionCall) goja.Value {
 		return r.rejectedPromise(sc.reason)
 	}
 	p, resolve, reject := r.vm.NewPromise()
-	cd := &cond{fn: fn, resolve: resolve}
+	cd := &cond{fn: fn, resolve: resolve, stack: r.waitStack()}
+	r.holdStack(cd.stack)
 	sc.onCancel(func(reason goja.Value) {
 		if cd.done {
 			return

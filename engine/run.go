@@ -49,6 +49,13 @@ type run struct {
 	ops        []*op // futures in the selector, to rebuild it
 	liveOps    int
 
+	// __stack_trace: JS stacks of pending operations (see stacktrace.go).
+	stacks        map[string]int
+	stacksChanged bool
+	selName       string
+	cbStack       string // stack of the operation whose callback runs
+	frameBuf      []goja.StackFrame
+
 	failureClassesJS []*goja.Object // setWorkflowOptions failureExceptionTypes
 
 	wd        *watchdog
@@ -59,9 +66,10 @@ type run struct {
 
 // op is a future the loop waits on.
 type op struct {
-	f    workflow.Future
-	cb   func(workflow.Future)
-	done bool
+	f     workflow.Future
+	cb    func(workflow.Future)
+	done  bool
+	stack string // JS stack where the workflow code started it
 }
 
 // asyncCtx is what follows JS code across awaits (goja's async context
@@ -97,6 +105,7 @@ type cond struct {
 	cancel   workflow.CancelFunc // timeout timer, if any
 	done     bool
 	timedOut bool
+	stack    string // JS stack of the condition() call
 }
 
 func newRun(ctx workflow.Context, w *Workflows, in *inbound) *run {
@@ -216,6 +225,7 @@ func (r *run) execute(name string, payloads []*commonpb.Payload) (result convert
 		case goja.PromiseStateRejected:
 			return r.failValue(root.Result())
 		}
+		r.nameSelector()
 		r.sel.Select(r.ctx)
 	}
 	r.warnUnfinishedSignals()
@@ -234,6 +244,7 @@ func (r *run) checkConditions() {
 		for i := 0; i < len(r.conds); i++ {
 			c := r.conds[i]
 			if c.done {
+				r.releaseStack(c.stack)
 				r.conds = append(r.conds[:i], r.conds[i+1:]...)
 				i--
 				continue
@@ -247,6 +258,7 @@ func (r *run) checkConditions() {
 				if c.cancel != nil {
 					c.cancel()
 				}
+				r.releaseStack(c.stack)
 				r.conds = append(r.conds[:i], r.conds[i+1:]...)
 				i--
 				_ = c.resolve(true)
@@ -258,7 +270,8 @@ func (r *run) checkConditions() {
 
 // await adds f to the loop's selector; cb runs on the loop when f is ready.
 func (r *run) await(f workflow.Future, cb func(workflow.Future)) {
-	o := &op{f: f, cb: cb}
+	o := &op{f: f, cb: cb, stack: r.waitStack()}
+	r.holdStack(o.stack)
 	r.ops = append(r.ops, o)
 	r.liveOps++
 	r.addOp(o)
@@ -268,10 +281,13 @@ func (r *run) addOp(o *op) {
 	r.sel.AddFuture(o.f, func(f workflow.Future) {
 		o.done = true
 		r.liveOps--
+		r.releaseStack(o.stack)
 		if len(r.ops) > 32 && r.liveOps < len(r.ops)/2 {
 			r.compactOps()
 		}
+		r.cbStack = o.stack
 		r.js(func() { o.cb(f) })
+		r.cbStack = ""
 	})
 }
 
@@ -288,7 +304,7 @@ func (r *run) compactOps() {
 
 // rebuildSelector makes a new selector over everything pending.
 func (r *run) rebuildSelector() {
-	r.sel = workflow.NewSelector(r.ctx)
+	r.sel = r.newLoopSelector()
 	r.sel.AddReceive(r.wakeCh, func(c workflow.ReceiveChannel, more bool) { c.ReceiveAsync(nil) })
 	if !r.cancelSeen {
 		r.watchWorkflowCancel()
