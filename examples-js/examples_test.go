@@ -33,6 +33,7 @@ import (
 	"github.com/tsworker/tsworker/examples-js/patching"
 	"github.com/tsworker/tsworker/examples-js/saga"
 	"github.com/tsworker/tsworker/examples-js/timer"
+	"github.com/tsworker/tsworker/examples-js/tracing"
 	"github.com/tsworker/tsworker/worker"
 )
 
@@ -614,7 +615,7 @@ func TestActivityNamesDoNotClash(t *testing.T) {
 		"hello": hello.Activities, "timer": timer.Activities, "saga": saga.Activities,
 		"messages": messages.Activities, "cancellation": cancellation.Activities,
 		"child-workflows": childworkflows.Activities, "continue-as-new": continueasnew.Activities,
-		"patching": patching.Activities,
+		"patching": patching.Activities, "tracing": tracing.Activities,
 	} {
 		for name := range acts {
 			if other, ok := seen[name]; ok {

@@ -24,6 +24,7 @@ import (
 	"github.com/tsworker/tsworker/examples-js/patching"
 	"github.com/tsworker/tsworker/examples-js/saga"
 	"github.com/tsworker/tsworker/examples-js/timer"
+	"github.com/tsworker/tsworker/examples-js/tracing"
 )
 
 func main() {
@@ -31,7 +32,7 @@ func main() {
 	acts := cli.Activities{}
 	for _, a := range []map[string]any{
 		hello.Activities, timer.Activities, saga.Activities, messages.Activities, cancellation.Activities,
-		childworkflows.Activities, continueasnew.Activities, patching.Activities,
+		childworkflows.Activities, continueasnew.Activities, patching.Activities, tracing.Activities,
 	} {
 		maps.Copy(acts, a)
 	}
