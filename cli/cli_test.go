@@ -446,6 +446,30 @@ func TestRunFromSource(t *testing.T) {
 	}
 }
 
+func TestRunWithProfile(t *testing.T) {
+	tq := fmt.Sprintf("run-%d", queueSeq.Add(1))
+	file := filepath.Join(t.TempDir(), "temporal.toml")
+	conf := fmt.Sprintf("[profile.default]\naddress = \"127.0.0.1:1\"\n\n[profile.local]\naddress = %q\nnamespace = \"default\"\n", server.FrontendHostPort())
+	if err := os.WriteFile(file, []byte(conf), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	w := startBackground(t, "run", workflows, "-q", tq, "--log-level", "off", "--config-file", file, "--profile", "local")
+	w.waitFor(t, &w.out, "Worker for task queue "+tq+" on "+server.FrontendHostPort())
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	res, err := client.ExecuteJSON(ctx, testClient, sdkclient.StartWorkflowOptions{TaskQueue: tq}, "hello", `["profile"]`)
+	if err != nil || res != `"Hello, profile!"` {
+		t.Fatalf("hello = %s, %v", res, err)
+	}
+	if err := w.stop(t); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = tsworker(t, "run", workflows, "-q", tq, "--config-file", file, "--profile", "staging")
+	if err == nil || !strings.Contains(err.Error(), "staging") || !strings.Contains(err.Error(), file) {
+		t.Fatalf("missing profile: error %v, want one naming the profile and the file", err)
+	}
+}
+
 func TestRunErrors(t *testing.T) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

@@ -24,6 +24,7 @@ type connFlags struct {
 	tlsCert, tlsKey, tlsCA, tlsServerName string
 	apiKey, identity                      string
 	tls, tlsDisableHostVerification       bool
+	profile, configFile                   string
 }
 
 func (f *connFlags) add(fs *pflag.FlagSet) {
@@ -37,11 +38,14 @@ func (f *connFlags) add(fs *pflag.FlagSet) {
 	fs.StringVar(&f.tlsServerName, "tls-server-name", "", "`NAME` to verify the server's certificate against (env "+client.EnvTLSServerName+")")
 	fs.BoolVar(&f.tlsDisableHostVerification, "tls-disable-host-verification", false, "do not verify the server's certificate; for testing only (env "+client.EnvTLSDisableHostVerification+")")
 	fs.StringVar(&f.identity, "identity", "", "`NAME` of this worker in the server's records (default: pid@host)")
+	fs.StringVar(&f.profile, "profile", "", "`NAME` of the profile in the Temporal config file to connect with (env "+client.EnvProfile+"; default \"default\")")
+	fs.StringVar(&f.configFile, "config-file", "", "Temporal environment config `FILE` (TOML) holding the profiles (env "+client.EnvConfigFile+"; default: temporalio/temporal.toml in the user's config directory)")
 }
 
-// options merges the environment and the flags; flags win.
+// options merges the config file's profile, the environment and the flags;
+// flags win, then the environment.
 func (f *connFlags) options(fs *pflag.FlagSet) (client.Options, error) {
-	env, err := client.OptionsFromEnv()
+	env, err := client.LoadOptions(client.ProfileOptions{ConfigFile: f.configFile, Profile: f.profile})
 	if err != nil {
 		return client.Options{}, err
 	}

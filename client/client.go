@@ -131,14 +131,20 @@ type Options struct {
 	SDK sdkclient.Options
 }
 
-// OptionsFromEnv returns the options set by the temporal CLI's environment
-// variables (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY,
-// TEMPORAL_TLS, TEMPORAL_TLS_CERT, TEMPORAL_TLS_KEY, TEMPORAL_TLS_CA, their
-// _DATA variants, TEMPORAL_TLS_SERVER_NAME and
-// TEMPORAL_TLS_DISABLE_HOST_VERIFICATION). Unset variables leave fields
-// zero; defaults are applied by Dial. A boolean variable that does not parse
-// is an error.
-func OptionsFromEnv() (Options, error) {
+// OptionsFromEnv returns the options of the environment: the profile of the
+// Temporal environment configuration file chosen by TEMPORAL_CONFIG_FILE and
+// TEMPORAL_PROFILE (if there is a file; see LoadOptions), with the temporal
+// CLI's environment variables on top (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE,
+// TEMPORAL_API_KEY, TEMPORAL_TLS, TEMPORAL_TLS_CERT, TEMPORAL_TLS_KEY,
+// TEMPORAL_TLS_CA, their _DATA variants, TEMPORAL_TLS_SERVER_NAME,
+// TEMPORAL_TLS_DISABLE_HOST_VERIFICATION, and the environment
+// configuration's own names such as TEMPORAL_TLS_CLIENT_CERT_PATH). Unset
+// variables leave fields zero; defaults are applied by Dial. A boolean
+// variable that does not parse is an error.
+func OptionsFromEnv() (Options, error) { return LoadOptions(ProfileOptions{}) }
+
+// legacyEnv reads the temporal CLI's environment variables.
+func legacyEnv() (Options, error) {
 	o := Options{
 		HostPort:      os.Getenv(EnvAddress),
 		Namespace:     os.Getenv(EnvNamespace),

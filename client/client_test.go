@@ -32,9 +32,15 @@ func clearEnv(t *testing.T) {
 	t.Helper()
 	for _, k := range []string{client.EnvAddress, client.EnvNamespace, client.EnvAPIKey, client.EnvTLS,
 		client.EnvTLSCert, client.EnvTLSKey, client.EnvTLSCA, client.EnvTLSCertData, client.EnvTLSKeyData,
-		client.EnvTLSCAData, client.EnvTLSServerName, client.EnvTLSDisableHostVerification} {
+		client.EnvTLSCAData, client.EnvTLSServerName, client.EnvTLSDisableHostVerification,
+		client.EnvConfigFile, client.EnvProfile, "TEMPORAL_TLS_CLIENT_CERT_PATH", "TEMPORAL_TLS_CLIENT_KEY_PATH",
+		"TEMPORAL_TLS_SERVER_CA_CERT_PATH", "TEMPORAL_TLS_SERVER_NAME", "TEMPORAL_CLIENT_AUTHORITY"} {
 		t.Setenv(k, "")
 	}
+	// No environment configuration file of the machine's user.
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	t.Setenv("XDG_CONFIG_HOME", home)
 }
 
 func TestOptionsFromEnv(t *testing.T) {
@@ -482,5 +488,88 @@ func TestDialTLSToPlainServer(t *testing.T) {
 	want := "first record does not look like a TLS handshake (the server does not use TLS; turn TLS off"
 	if err == nil || !strings.Contains(err.Error(), want) {
 		t.Fatalf("got %v, want %q", err, want)
+	}
+}
+
+const profiles = `
+[profile.default]
+address = "localhost:7233"
+
+[profile.prod]
+address = "prod.example.com:7233"
+namespace = "orders"
+api_key = "from-file"
+
+[profile.prod.tls]
+server_name = "srv.example.com"
+
+[profile.prod.grpc_meta]
+x-team = "payments"
+`
+
+func TestLoadOptionsFromProfile(t *testing.T) {
+	clearEnv(t)
+	file := filepath.Join(t.TempDir(), "temporal.toml")
+	if err := os.WriteFile(file, []byte(profiles), 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	// The default profile of the file named by TEMPORAL_CONFIG_FILE.
+	t.Setenv(client.EnvConfigFile, file)
+	got, err := client.OptionsFromEnv()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.HostPort != "localhost:7233" || got.Namespace != "" || got.UsesTLS() {
+		t.Errorf("default profile: got %+v", got)
+	}
+
+	// TEMPORAL_PROFILE picks another; environment variables win over it.
+	t.Setenv(client.EnvProfile, "prod")
+	t.Setenv(client.EnvAPIKey, "from-env")
+	got, err = client.OptionsFromEnv()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.HostPort != "prod.example.com:7233" || got.Namespace != "orders" || got.APIKey != "from-env" ||
+		got.TLS != client.TLSEnabled || got.TLSServerName != "srv.example.com" {
+		t.Errorf("prod profile: got %+v", got)
+	}
+	so, err := got.SDKOptions()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if so.HeadersProvider == nil {
+		t.Fatal("prod profile: the grpc_meta headers are not sent")
+	}
+	if h, _ := so.HeadersProvider.GetHeaders(context.Background()); h["x-team"] != "payments" {
+		t.Errorf("prod profile: headers = %v, want x-team=payments", h)
+	}
+
+	// ProfileOptions win over the environment.
+	got, err = client.LoadOptions(client.ProfileOptions{ConfigFile: file, Profile: "default"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.HostPort != "localhost:7233" || got.APIKey != "from-env" {
+		t.Errorf("ProfileOptions default: got %+v", got)
+	}
+
+	// A profile or file that is not there is one clear error.
+	if _, err := client.LoadOptions(client.ProfileOptions{ConfigFile: file, Profile: "staging"}); err == nil ||
+		!strings.Contains(err.Error(), "staging") || !strings.Contains(err.Error(), file) {
+		t.Errorf("missing profile: err = %v, want one naming the profile and the file", err)
+	}
+	missing := filepath.Join(t.TempDir(), "nope.toml")
+	if _, err := client.LoadOptions(client.ProfileOptions{ConfigFile: missing}); err == nil ||
+		!strings.Contains(err.Error(), missing) {
+		t.Errorf("missing file: err = %v, want one naming the file", err)
+	}
+	bad := filepath.Join(t.TempDir(), "bad.toml")
+	if err := os.WriteFile(bad, []byte("[profile.x\naddress = 1"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := client.LoadOptions(client.ProfileOptions{ConfigFile: bad}); err == nil || !strings.Contains(err.Error(), bad) {
+		t.Errorf("malformed file: err = %v, want one naming the file", err)
 	}
 }
