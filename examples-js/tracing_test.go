@@ -17,6 +17,7 @@ import (
 	"go.temporal.io/sdk/interceptor"
 	sdkworker "go.temporal.io/sdk/worker"
 
+	continueasnew "github.com/tsworker/tsworker/examples-js/continue-as-new"
 	"github.com/tsworker/tsworker/examples-js/messages"
 	"github.com/tsworker/tsworker/examples-js/tracing"
 	"github.com/tsworker/tsworker/worker"
@@ -278,5 +279,41 @@ func TestTracingMessages(t *testing.T) {
 			// handler's would be under its HandleUpdate span).
 			x.childOf(x.one("StartActivity:priceCart"), runs...)
 		})
+	}
+}
+
+// TestTracingContinueAsNew: a run that continues as new hands its span to
+// the next run, so the whole chain is one trace.
+func TestTracingContinueAsNew(t *testing.T) {
+	c, w, tq, rec := tracedWorker(t, true, "continue-as-new/workflows.ts", continueasnew.Activities)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	// Two pages a run: three runs (see TestContinueAsNew).
+	run, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{TaskQueue: tq}, "archiveOldOrders", map[string]int{"pagesPerRun": 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := run.Get(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	w.Stop()
+
+	x := spanIndex{t: t, spans: rec.Ended()}
+	start := x.one("StartWorkflow:archiveOldOrders")
+	runs := x.all("RunWorkflow:archiveOldOrders")
+	runIDs := map[string]bool{}
+	for _, s := range runs {
+		for _, a := range s.Attributes() {
+			if a.Key == "temporalRunID" {
+				runIDs[a.Value.AsString()] = true
+			}
+		}
+		if s.SpanContext().TraceID() != start.SpanContext().TraceID() {
+			t.Errorf("a run's span is in trace %s, want %s", s.SpanContext().TraceID(), start.SpanContext().TraceID())
+		}
+		x.childOf(s, append(runs, start)...)
+	}
+	if len(runIDs) != 3 {
+		t.Errorf("RunWorkflow spans of %d runs, want 3; spans: %s", len(runIDs), x)
 	}
 }
