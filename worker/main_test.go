@@ -22,6 +22,7 @@ import (
 // The integration tests share one embedded server per test binary.
 var (
 	testClient client.Client
+	serverAddr string // the embedded server's frontend
 	queueSeq   atomic.Int64
 )
 
@@ -46,6 +47,7 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	testClient = c
+	serverAddr = srv.FrontendHostPort()
 	code := m.Run()
 	c.Close()
 	srv.Stop()

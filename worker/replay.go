@@ -106,7 +106,7 @@ func ReplayHistories(ctx context.Context, wfs *Workflows, histories ...History) 
 func replayOne(wfs *Workflows, h History) error {
 	rec := &recorder{}
 	r, err := sdkworker.NewWorkflowReplayerWithOptions(sdkworker.WorkflowReplayerOptions{
-		Interceptors: []interceptor.WorkerInterceptor{wfs.Interceptor(), rec},
+		Interceptors: []interceptor.WorkerInterceptor{&recording{s: rec}, wfs.Interceptor()},
 		// Runaway JS is stopped by the engine's own execution timeout,
 		// with a message saying so; the Go SDK's one-second deadlock
 		// detector would fire first, on slow machines too.
@@ -468,21 +468,34 @@ func firstDifference(history, code []command) string {
 	return ""
 }
 
-// recorder is a worker interceptor that lists the commands a replayed run
-// asks for, for firstDifference.
+// commandSink receives the commands a run asks for, seen by the recording
+// interceptor: the recorder of a replay, or the live recorder of
+// Diagnostics.
+type commandSink interface {
+	// record notes a command of the run of ctx; where returns the JS
+	// source line that asked for it.
+	record(ctx workflow.Context, kind, detail string)
+	// start and end bracket the run's workflow function.
+	start(ctx workflow.Context)
+	end(ctx workflow.Context)
+}
+
+// recorder lists the commands a replayed run asks for, for
+// firstDifference.
 type recorder struct {
-	interceptor.WorkerInterceptorBase
 	mu   sync.Mutex
 	list []command
 }
 
-func (r *recorder) add(kind, detail string) { r.addAt(kind, detail, "") }
-
-func (r *recorder) addAt(kind, detail, where string) {
+func (r *recorder) record(ctx workflow.Context, kind, detail string) {
+	where := engine.SourceLocation(ctx)
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.list = append(r.list, command{kind: kind, detail: detail, where: where})
 }
+
+func (r *recorder) start(workflow.Context) {}
+func (r *recorder) end(workflow.Context)   {}
 
 func (r *recorder) commands() []command {
 	r.mu.Lock()
@@ -490,46 +503,55 @@ func (r *recorder) commands() []command {
 	return append([]command(nil), r.list...)
 }
 
-func (r *recorder) InterceptWorkflow(ctx workflow.Context, next interceptor.WorkflowInboundInterceptor) interceptor.WorkflowInboundInterceptor {
-	in := &recordingInbound{r: r}
+// recording is a worker interceptor that passes every command a run asks for
+// to a commandSink.
+type recording struct {
+	interceptor.WorkerInterceptorBase
+	s commandSink
+}
+
+func (r *recording) InterceptWorkflow(ctx workflow.Context, next interceptor.WorkflowInboundInterceptor) interceptor.WorkflowInboundInterceptor {
+	in := &recordingInbound{s: r.s}
 	in.Next = next
 	return in
 }
 
 type recordingInbound struct {
 	interceptor.WorkflowInboundInterceptorBase
-	r *recorder
+	s commandSink
 }
 
 func (in *recordingInbound) ExecuteWorkflow(ctx workflow.Context, input *interceptor.ExecuteWorkflowInput) (any, error) {
+	in.s.start(ctx)
+	defer in.s.end(ctx) // also when the run is evicted mid-task
 	res, err := in.Next.ExecuteWorkflow(ctx, input)
 	var canceled *temporal.CanceledError
 	switch {
 	case err == nil:
-		in.r.add("WorkflowExecutionCompleted", "")
+		in.s.record(ctx, "WorkflowExecutionCompleted", "")
 	case workflow.IsContinueAsNewError(err):
-		in.r.add("WorkflowExecutionContinuedAsNew", "")
+		in.s.record(ctx, "WorkflowExecutionContinuedAsNew", "")
 	case errors.As(err, &canceled):
-		in.r.add("WorkflowExecutionCanceled", "")
+		in.s.record(ctx, "WorkflowExecutionCanceled", "")
 	default:
-		in.r.add("WorkflowExecutionFailed", "")
+		in.s.record(ctx, "WorkflowExecutionFailed", "")
 	}
 	return res, err
 }
 
 func (in *recordingInbound) Init(outbound interceptor.WorkflowOutboundInterceptor) error {
-	out := &recordingOutbound{r: in.r}
+	out := &recordingOutbound{s: in.s}
 	out.Next = outbound
 	return in.Next.Init(out)
 }
 
 type recordingOutbound struct {
 	interceptor.WorkflowOutboundInterceptorBase
-	r *recorder
+	s commandSink
 }
 
 func (o *recordingOutbound) ExecuteActivity(ctx workflow.Context, activityType string, args ...any) workflow.Future {
-	o.r.addAt("ActivityTaskScheduled", activityType, engine.SourceLocation(ctx))
+	o.s.record(ctx, "ActivityTaskScheduled", activityType)
 	return o.Next.ExecuteActivity(ctx, activityType, args...)
 }
 
@@ -545,26 +567,26 @@ func (o *recordingOutbound) NewTimerWithOptions(ctx workflow.Context, d time.Dur
 
 func (o *recordingOutbound) timer(ctx workflow.Context, d time.Duration) {
 	if d > 0 { // a zero timer is no command
-		o.r.addAt("TimerStarted", d.String(), engine.SourceLocation(ctx))
+		o.s.record(ctx, "TimerStarted", d.String())
 	}
 }
 
 func (o *recordingOutbound) ExecuteChildWorkflow(ctx workflow.Context, childWorkflowType string, args ...any) workflow.ChildWorkflowFuture {
-	o.r.addAt("StartChildWorkflowExecutionInitiated", childWorkflowType, engine.SourceLocation(ctx))
+	o.s.record(ctx, "StartChildWorkflowExecutionInitiated", childWorkflowType)
 	return o.Next.ExecuteChildWorkflow(ctx, childWorkflowType, args...)
 }
 
 func (o *recordingOutbound) SignalExternalWorkflow(ctx workflow.Context, workflowID, runID, signalName string, arg any) workflow.Future {
-	o.r.add("SignalExternalWorkflowExecutionInitiated", signalName)
+	o.s.record(ctx, "SignalExternalWorkflowExecutionInitiated", signalName)
 	return o.Next.SignalExternalWorkflow(ctx, workflowID, runID, signalName, arg)
 }
 
 func (o *recordingOutbound) SignalChildWorkflow(ctx workflow.Context, workflowID, signalName string, arg any) workflow.Future {
-	o.r.add("SignalExternalWorkflowExecutionInitiated", signalName)
+	o.s.record(ctx, "SignalExternalWorkflowExecutionInitiated", signalName)
 	return o.Next.SignalChildWorkflow(ctx, workflowID, signalName, arg)
 }
 
 func (o *recordingOutbound) RequestCancelExternalWorkflow(ctx workflow.Context, workflowID, runID string) workflow.Future {
-	o.r.add("RequestCancelExternalWorkflowExecutionInitiated", "")
+	o.s.record(ctx, "RequestCancelExternalWorkflowExecutionInitiated", "")
 	return o.Next.RequestCancelExternalWorkflow(ctx, workflowID, runID)
 }

@@ -74,7 +74,7 @@ func TestRecordHistories(t *testing.T) {
 	save("order.json", run)
 
 	run = start("approval-1", "approval")
-	waitForEvent(t, run, enumspb.EVENT_TYPE_WORKFLOW_TASK_COMPLETED)
+	waitForEvent(t, run.GetID(), enumspb.EVENT_TYPE_WORKFLOW_TASK_COMPLETED)
 	save("approval-running.json", run)
 	if err := c.SignalWorkflow(ctx, run.GetID(), run.GetRunID(), "approve", "ada"); err != nil {
 		t.Fatal(err)
@@ -96,25 +96,6 @@ func fetchOne(t *testing.T, id, run string) worker.History {
 		t.Fatalf("fetched %d histories for %s, want 1", len(hs), id)
 	}
 	return hs[0]
-}
-
-func waitForEvent(t *testing.T, run client.WorkflowRun, typ enumspb.EventType) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for time.Now().Before(deadline) {
-		it := testClient.GetWorkflowHistory(context.Background(), run.GetID(), run.GetRunID(), false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
-		for it.HasNext() {
-			ev, err := it.Next()
-			if err != nil {
-				t.Fatal(err)
-			}
-			if ev.GetEventType() == typ {
-				return
-			}
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	t.Fatalf("no %v in the history of %s", typ, run.GetID())
 }
 
 func loadWorkflows(t *testing.T, path string) *worker.Workflows {

@@ -59,6 +59,10 @@ type Options struct {
 	// workflow task, which is retried; the worker goes on. Not used with
 	// Loaded.
 	Limits Limits
+	// Diagnostics, also given to the client (Diagnostics.ClientOptions),
+	// makes workflow tasks failed by non-determinism say which history event
+	// and which JS line disagree, as replay reports do. Optional.
+	Diagnostics *Diagnostics
 	// Worker passes options through to the Go SDK worker (concurrency,
 	// sticky cache timeouts, graceful stop timeout, interceptors, ...).
 	// Its Interceptors, and those of the client that are also worker
@@ -163,7 +167,12 @@ func New(c client.Client, taskQueue string, opts Options) (*Worker, error) {
 	// the client and of wo see every call first, the JS workflows' signals
 	// included, which the engine keeps for the JS handlers instead of
 	// passing on.
-	wo.Interceptors = append(slices.Clip(wo.Interceptors), wfs.InterceptorWith(w.acts.Lookup))
+	wo.Interceptors = slices.Clip(wo.Interceptors)
+	if d := opts.Diagnostics; d != nil {
+		d.attach(c)
+		wo.Interceptors = append(wo.Interceptors, &recording{s: d})
+	}
+	wo.Interceptors = append(wo.Interceptors, wfs.InterceptorWith(w.acts.Lookup))
 	w.w = sdkworker.New(c, taskQueue, wo)
 	w.wfs = wfs
 	wfs.Register(w.w)
