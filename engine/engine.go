@@ -18,6 +18,7 @@ import (
 
 	"github.com/dop251/goja"
 	commonpb "go.temporal.io/api/common/v1"
+	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/interceptor"
 	"go.temporal.io/sdk/temporal"
@@ -54,6 +55,15 @@ type Options struct {
 	// The Go SDK applies it everywhere but to the signals it hands the
 	// engine. Optional.
 	DataConverter converter.DataConverter
+	// MetricsHandler receives tsworker's own metrics (see MetricBundleLatency
+	// and the other Metric names): usually the handler of the client the
+	// workers use (client.Options.MetricsHandler), so that they sit next to
+	// the Go SDK's. Optional; default: none recorded.
+	MetricsHandler client.MetricsHandler
+	// BundleStart is when bundling the code given to Load began, so that the
+	// bundle latency metric covers bundling and loading. Optional; default:
+	// when Load is called.
+	BundleStart time.Time
 }
 
 // ActivityLookup returns the Go function a worker registered under an
@@ -68,11 +78,13 @@ type Workflows struct {
 	names       []string
 	known       map[string]bool
 	opts        Options
+	metrics     *workflowsMetrics // nil without a metrics handler
 }
 
 // Load compiles a bundle and finds its workflow types by evaluating it once.
 // A bundle whose top level throws, or that exports no function, is an error.
 func Load(code []byte, opts Options) (*Workflows, error) {
+	loadStart := time.Now()
 	if opts.Name == "" {
 		opts.Name = "workflows.js"
 	}
@@ -122,6 +134,12 @@ func Load(code []byte, opts Options) (*Workflows, error) {
 		return nil, fmt.Errorf("load %s: no workflows: the file exports no functions; export each workflow, e.g. `export async function myWorkflow() {}`", opts.Name)
 	}
 	sort.Strings(w.names)
+	if w.metrics = newWorkflowsMetrics(opts.MetricsHandler); w.metrics != nil {
+		for _, n := range w.names {
+			w.metrics.addType(n)
+		}
+		w.metrics.recordBundle(opts.BundleStart, loadStart)
+	}
 	return w, nil
 }
 

@@ -50,6 +50,12 @@ type watchdog struct {
 
 	depth int // nesting of enter/leave, touched only by the run's goroutine
 
+	// With timed set, leave adds each stretch's duration to busy (for the
+	// JS time metric). Both are touched only by the run's coroutines, one at
+	// a time.
+	timed bool
+	busy  time.Duration
+
 	mu     sync.Mutex
 	gen    int
 	active bool
@@ -95,6 +101,9 @@ func (w *watchdog) leave() error {
 	defer w.mu.Unlock()
 	w.active = false
 	w.gen++
+	if w.timed {
+		w.busy += time.Since(w.start)
+	}
 	if w.timer != nil {
 		w.timer.Stop()
 	}

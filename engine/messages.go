@@ -267,7 +267,9 @@ func (r *run) query(name string, payloads []*commonpb.Payload) (converter.RawVal
 	}
 	defer r.enterReadOnly("query handler")()
 	var ret goja.Value
-	if ierr := r.jsErr(func() { ret, err = h.fn(goja.Undefined(), args...) }); ierr != nil {
+	ierr := r.jsErr(func() { ret, err = h.fn(goja.Undefined(), args...) })
+	r.endTask() // a query's JS time is an observation of its own
+	if ierr != nil {
 		return converter.RawValue{}, ierr
 	}
 	if err != nil {

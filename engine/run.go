@@ -62,6 +62,8 @@ type run struct {
 	lastStack string // stack of the last uncatchable error
 
 	patches map[string]bool // patched() answers, for queries
+
+	tm *typeMetrics // metrics of the run's workflow type; nil without metrics
 }
 
 // op is a future the loop waits on.
@@ -119,6 +121,10 @@ func newRun(ctx workflow.Context, w *Workflows, in *inbound) *run {
 	})
 	r.vm = r.rt.VM
 	r.initLimits()
+	if w.metrics != nil {
+		r.tm = w.metrics.runStarted(info.WorkflowType.Name)
+		r.wd.timed = r.tm != nil
+	}
 	r.root = &asyncCtx{scope: &scope{ctx: ctx, cancellable: true}}
 	r.cur = r.root
 	r.vm.SetAsyncContextTracker(r)
@@ -143,6 +149,7 @@ func newProbeRun(w *Workflows) *run {
 }
 
 func (r *run) close() {
+	r.closeMetrics()
 	if r.in != nil && r.in.run == r {
 		r.in.run = nil
 	}
@@ -225,6 +232,7 @@ func (r *run) execute(name string, payloads []*commonpb.Payload) (result convert
 		case goja.PromiseStateRejected:
 			return r.failValue(root.Result())
 		}
+		r.endTaskIfBlocking()
 		r.nameSelector()
 		r.sel.Select(r.ctx)
 	}

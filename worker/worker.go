@@ -54,6 +54,13 @@ type Options struct {
 	// (client.Options.DataConverter) when it is not the default, for example
 	// to encrypt payloads with a codec. Not used with Loaded.
 	DataConverter converter.DataConverter
+	// MetricsHandler receives tsworker's own metrics: bundle latency, JS
+	// runtimes created, runs cached, JS time per workflow task (see the
+	// engine's Metric names). Give it the handler of the client
+	// (client.Options.MetricsHandler), where the Go SDK's metrics go, such
+	// as the one metrics.ServePrometheus returns. Optional; default: not
+	// recorded. Not used with Loaded (see LoadOptions.MetricsHandler).
+	MetricsHandler client.MetricsHandler
 	// Limits bound runaway workflow code: execution time without yielding
 	// (default 5s), memory, recursion depth. A run over a limit fails its
 	// workflow task, which is retried; the worker goes on. Not used with
@@ -86,11 +93,14 @@ type LoadOptions = engine.Options
 
 // Load bundles the workflows file at path and loads it.
 func Load(path string, opts ...LoadOptions) (*Workflows, error) {
+	o := firstOpts(opts)
+	if o.BundleStart.IsZero() {
+		o.BundleStart = time.Now()
+	}
 	res := bundler.Bundle(bundler.Options{Entry: path})
 	if err := res.Err(); err != nil {
 		return nil, err
 	}
-	o := firstOpts(opts)
 	o.Name = res.Entry
 	return engine.Load(res.Code, o)
 }
@@ -144,7 +154,8 @@ func New(c client.Client, taskQueue string, opts Options) (*Worker, error) {
 	wfs := opts.Loaded
 	var err error
 	w := &Worker{taskQueue: taskQueue}
-	lo := LoadOptions{FailureErrorTypes: opts.WorkflowFailureErrorTypes, Limits: opts.Limits, DataConverter: opts.DataConverter}
+	lo := LoadOptions{FailureErrorTypes: opts.WorkflowFailureErrorTypes, Limits: opts.Limits, DataConverter: opts.DataConverter,
+		MetricsHandler: opts.MetricsHandler}
 	switch {
 	case wfs != nil:
 	case len(opts.Bundle) > 0:
