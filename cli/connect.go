@@ -111,15 +111,34 @@ func parseLogLevel(s string) (level slog.Level, ok bool, err error) {
 	return l, true, nil
 }
 
-// newSDKLogger returns the Go SDK logger for --log-level: plain slog text
-// lines on w. A level of off discards everything.
+// newSDKLogger returns the Go SDK logger for --log-level: slog text lines
+// on w. A level of off discards everything.
 func newSDKLogger(w io.Writer, levelFlag string) (sdklog.Logger, error) {
+	return newFormatLogger(w, levelFlag, "text")
+}
+
+// newFormatLogger returns the Go SDK logger for --log-level and --log-format:
+// slog text lines, or JSON objects, on w. A level of off discards
+// everything. Workflow records carry the attributes the Go SDK adds
+// (Namespace, TaskQueue, WorkerID, WorkflowType, WorkflowID, RunID,
+// Attempt) and those of the JS call.
+func newFormatLogger(w io.Writer, levelFlag, format string) (sdklog.Logger, error) {
 	level, on, err := parseLogLevel(levelFlag)
 	if err != nil {
 		return nil, err
 	}
-	if !on {
-		return sdklog.NewStructuredLogger(slog.New(slog.DiscardHandler)), nil
+	opts := &slog.HandlerOptions{Level: level}
+	var h slog.Handler
+	switch strings.ToLower(strings.TrimSpace(format)) {
+	case "text", "":
+		h = slog.NewTextHandler(w, opts)
+	case "json":
+		h = slog.NewJSONHandler(w, opts)
+	default:
+		return nil, fmt.Errorf("--log-format %q: want text or json", format)
 	}
-	return sdklog.NewStructuredLogger(slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level}))), nil
+	if !on {
+		h = slog.DiscardHandler
+	}
+	return sdklog.NewStructuredLogger(slog.New(h)), nil
 }

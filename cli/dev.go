@@ -34,6 +34,7 @@ type devFlags struct {
 	headless                         bool
 	run, input, workflowID           string
 	logLevel                         string
+	metricsAddress                   string
 	codec                            codecFlags
 }
 
@@ -91,6 +92,7 @@ The server keeps its state in memory unless --db-file is given.`,
 	fs.StringVarP(&f.input, "input", "i", "", "arguments for --run: a `JSON` array of arguments, or one JSON value for a single argument")
 	fs.StringVar(&f.workflowID, "workflow-id", "", "workflow `ID` for --run (default: WORKFLOW-<random>)")
 	fs.StringVar(&f.logLevel, "log-level", "info", "worker and workflow log `LEVEL`: debug, info, warn, error or off")
+	fs.StringVar(&f.metricsAddress, "metrics-address", "", metricsFlagUsage)
 	f.codec.add(fs, "codec-")
 	return cmd
 }
@@ -125,7 +127,16 @@ func runDev(ctx context.Context, stdout, stderr io.Writer, acts Activities, path
 	if err != nil {
 		return err
 	}
-	src, err := loadSource(path, stderr, pc.loadOptions())
+	prom, err := serveMetrics(f.metricsAddress)
+	if err != nil {
+		return err
+	}
+	if prom != nil {
+		defer prom.Close()
+	}
+	lo := pc.loadOptions()
+	lo.MetricsHandler = metricsHandler(prom)
+	src, err := loadSource(path, stderr, lo)
 	if err != nil {
 		return err
 	}
@@ -167,13 +178,14 @@ func runDev(ctx context.Context, stdout, stderr io.Writer, acts Activities, path
 		return err
 	}
 	defer srv.Stop()
-	c, err := client.Dial(ctx, pc.apply(client.Options{HostPort: srv.FrontendHostPort(), Namespace: f.namespace, Logger: logger}))
+	c, err := client.Dial(ctx, pc.apply(client.Options{HostPort: srv.FrontendHostPort(), Namespace: f.namespace, Logger: logger,
+		SDK: sdkclient.Options{MetricsHandler: metricsHandler(prom)}}))
 	if err != nil {
 		return err
 	}
 	defer c.Close()
 
-	d := &devWorker{c: c, taskQueue: f.taskQueue, acts: acts, lo: pc.loadOptions()}
+	d := &devWorker{c: c, taskQueue: f.taskQueue, acts: acts, lo: lo}
 	if err := d.start(src); err != nil {
 		return err
 	}
@@ -187,6 +199,9 @@ func runDev(ctx context.Context, stdout, stderr io.Writer, acts Activities, path
 	fmt.Fprintf(info, "  Workflows:       %s (from %s)\n", strings.Join(src.wfs.Names(), ", "), src.name)
 	if acts := d.w.Activities(); len(acts) > 0 {
 		fmt.Fprintf(info, "  Activities:      %s\n", strings.Join(acts, ", "))
+	}
+	if prom != nil {
+		fmt.Fprintf(info, "  Metrics:         %s\n", prom.URL())
 	}
 	if f.run != "" {
 		return runOnce(ctx, c, stdout, stderr, f, argsJSON)

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/tsworker/tsworker/bundler"
 	"github.com/tsworker/tsworker/worker"
@@ -41,6 +42,11 @@ func bundleSource(path string, minify bool, warn io.Writer, lo ...worker.LoadOpt
 	if err := checkPath(path); err != nil {
 		return nil, err
 	}
+	var o worker.LoadOptions
+	if len(lo) > 0 {
+		o = lo[0]
+	}
+	o.BundleStart = time.Now() // the bundle latency metric covers bundling
 	res := bundler.Bundle(bundler.Options{Entry: path, Minify: minify})
 	for _, m := range res.Warnings {
 		fmt.Fprintf(warn, "warning: %s\n", m)
@@ -48,7 +54,7 @@ func bundleSource(path string, minify bool, warn io.Writer, lo ...worker.LoadOpt
 	if err := res.Err(); err != nil {
 		return nil, err
 	}
-	wfs, err := worker.LoadBundle(res.Code, res.Entry, lo...)
+	wfs, err := worker.LoadBundle(res.Code, res.Entry, o)
 	if err != nil {
 		return nil, err
 	}

@@ -19,6 +19,8 @@ type runFlags struct {
 	taskQueue        string
 	bundle           string
 	logLevel         string
+	logFormat        string
+	metricsAddress   string
 	stopTimeout      time.Duration
 	maxActivities    int
 	maxWorkflowTasks int
@@ -42,7 +44,12 @@ The connection flags fall back to the environment variables the temporal CLI use
 an API key or any TLS flag turns TLS on.
 
 SIGINT or SIGTERM stops the worker gracefully: no new tasks are taken, and running
-activities get --graceful-stop-timeout to finish. A second signal exits at once.`,
+activities get --graceful-stop-timeout to finish. A second signal exits at once.
+
+Logs go to stderr, as text or, with --log-format json, as one JSON object per line;
+workflow logs (log.info, console.log, ...) carry the workflow's type, id and run id,
+and are not repeated when a workflow task replays history. With --metrics-address,
+the Go SDK's metrics and tsworker's own are served for Prometheus at /metrics.`,
 		Example: `  # Local server (tsworker dev, or temporal server start-dev)
   tsworker run workflows.ts --task-queue orders
 
@@ -56,7 +63,10 @@ activities get --graceful-stop-timeout to finish. A second signal exits at once.
 
   # A prebuilt bundle
   tsworker bundle workflows.ts -o dist/workflows.js
-  tsworker run --bundle dist/workflows.js --task-queue orders`,
+  tsworker run --bundle dist/workflows.js --task-queue orders
+
+  # JSON logs, and metrics for Prometheus on http://HOST:9464/metrics
+  tsworker run workflows.ts --task-queue orders --log-format json --metrics-address 0.0.0.0:9464`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			path := ""
@@ -70,6 +80,8 @@ activities get --graceful-stop-timeout to finish. A second signal exits at once.
 	fs.StringVarP(&f.taskQueue, "task-queue", "q", "", "task `QUEUE` to poll (required)")
 	fs.StringVar(&f.bundle, "bundle", "", "run the bundle `FILE` written by 'tsworker bundle' instead of bundling PATH")
 	fs.StringVar(&f.logLevel, "log-level", "info", "log `LEVEL`: debug, info, warn, error or off")
+	fs.StringVar(&f.logFormat, "log-format", "text", "log `FORMAT` on stderr: text (slog's key=value lines) or json (one object per line)")
+	fs.StringVar(&f.metricsAddress, "metrics-address", "", metricsFlagUsage)
 	fs.DurationVar(&f.stopTimeout, "graceful-stop-timeout", 10*time.Second, "on SIGINT/SIGTERM, how long running activities get to finish")
 	fs.IntVar(&f.maxActivities, "max-concurrent-activities", 0, "run at most `N` activities at once (default: the Go SDK's, 1000)")
 	fs.IntVar(&f.maxWorkflowTasks, "max-concurrent-workflow-tasks", 0, "run at most `N` workflow tasks at once (default: the Go SDK's, 1000)")
@@ -84,20 +96,34 @@ func runWorker(cmd *cobra.Command, acts Activities, path string, f runFlags) err
 	if f.taskQueue == "" {
 		return errors.New("--task-queue is required: name the task queue your workflows are started on")
 	}
+	logger, err := newFormatLogger(stderr, f.logLevel, f.logFormat)
+	if err != nil {
+		return err
+	}
 	pc, err := f.codec.load()
 	if err != nil {
 		return err
 	}
+	if f.bundle != "" && path != "" {
+		return fmt.Errorf("pass either PATH (%s) or --bundle (%s), not both", path, f.bundle)
+	}
+	prom, err := serveMetrics(f.metricsAddress)
+	if err != nil {
+		return err
+	}
+	if prom != nil {
+		defer prom.Close()
+	}
+	lo := pc.loadOptions()
+	lo.MetricsHandler = metricsHandler(prom)
 	var src *source
 	switch {
-	case f.bundle != "" && path != "":
-		return fmt.Errorf("pass either PATH (%s) or --bundle (%s), not both", path, f.bundle)
 	case f.bundle != "":
-		src, err = readBundle(f.bundle, pc.loadOptions())
+		src, err = readBundle(f.bundle, lo)
 	case path == "":
-		src, err = loadSource(".", stderr, pc.loadOptions())
+		src, err = loadSource(".", stderr, lo)
 	default:
-		src, err = loadSource(path, stderr, pc.loadOptions())
+		src, err = loadSource(path, stderr, lo)
 	}
 	if err != nil {
 		return err
@@ -106,9 +132,8 @@ func runWorker(cmd *cobra.Command, acts Activities, path string, f runFlags) err
 	if err != nil {
 		return err
 	}
-	if opts.Logger, err = newSDKLogger(stderr, f.logLevel); err != nil {
-		return err
-	}
+	opts.Logger = logger
+	opts.SDK.MetricsHandler = metricsHandler(prom)
 	c, err := dial(ctx, pc.apply(opts))
 	if err != nil {
 		return err
@@ -130,6 +155,9 @@ func runWorker(cmd *cobra.Command, acts Activities, path string, f runFlags) err
 	fmt.Fprintf(stdout, "  Workflows:  %s (from %s)\n", strings.Join(src.wfs.Names(), ", "), src.name)
 	if names := w.Activities(); len(names) > 0 {
 		fmt.Fprintf(stdout, "  Activities: %s\n", strings.Join(names, ", "))
+	}
+	if prom != nil {
+		fmt.Fprintf(stdout, "  Metrics:    %s\n", prom.URL())
 	}
 	interrupt, release := interruptOn(ctx, stderr)
 	defer release()

@@ -1,0 +1,38 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"syscall"
+
+	sdkclient "go.temporal.io/sdk/client"
+
+	"github.com/tsworker/tsworker/metrics"
+)
+
+// metricsFlagUsage is the help of --metrics-address.
+const metricsFlagUsage = "serve the Go SDK's and tsworker's metrics for Prometheus on `HOST:PORT`, at /metrics (port 0 picks a free one)"
+
+// serveMetrics starts the Prometheus endpoint of --metrics-address; nil when
+// the flag is empty.
+func serveMetrics(address string) (*metrics.Prometheus, error) {
+	if address == "" {
+		return nil, nil
+	}
+	p, err := metrics.ServePrometheus(address)
+	if errors.Is(err, syscall.EADDRINUSE) {
+		return nil, fmt.Errorf("--metrics-address %s is in use (is another worker serving its metrics there?); pass another port, or port 0 for a free one", address)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("--metrics-address: %w", err)
+	}
+	return p, nil
+}
+
+// metricsHandler is p's handler, or nil without --metrics-address.
+func metricsHandler(p *metrics.Prometheus) sdkclient.MetricsHandler {
+	if p == nil {
+		return nil
+	}
+	return p.Handler()
+}
