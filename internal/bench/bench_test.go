@@ -29,6 +29,9 @@ var (
 	flagOne     = flag.Int("wfs-one", envInt("TSWORKER_BENCH_ONE", 300), "one-activity workflows per implementation")
 	flagFifty   = flag.Int("wfs-fifty", envInt("TSWORKER_BENCH_FIFTY", 50), "fifty-activities workflows per implementation")
 	flagCached  = flag.Int("wfs-cached", envInt("TSWORKER_BENCH_CACHED", 500), "cached runs for the memory measurement")
+	flagLoad    = flag.Int("wfs-load", envInt("TSWORKER_BENCH_LOAD", 1000), "load workflows kept in flight per implementation")
+	flagTotal   = flag.Int("wfs-load-total", envInt("TSWORKER_BENCH_LOAD_TOTAL", 0), "load workflows run per implementation (0: three times -wfs-load)")
+	flagRounds  = flag.Int("load-rounds", envInt("TSWORKER_BENCH_LOAD_ROUNDS", 2), "rounds of the load workload, alternating which implementation goes first")
 	flagWarmup  = flag.Int("wfs-warmup", envInt("TSWORKER_BENCH_WARMUP", 20), "workflows each worker runs before it is measured")
 	flagProfile = flag.String("profile-dir", os.Getenv("TSWORKER_BENCH_PROFILE"), "write CPU and heap profiles of the worker processes here")
 )
@@ -185,6 +188,9 @@ func TestBenchWorkflowsRun(t *testing.T) {
 			if err := runAll(ctx, o, tq, FiftyActivities, tq+"-fifty", 1); err != nil {
 				t.Fatal(err)
 			}
+			if err := runAll(ctx, o, tq, LoadFlow, tq+"-load", 2); err != nil {
+				t.Fatal(err)
+			}
 			histories[impl] = eventTypes(t, c, tq+"-fifty-0")
 			ids, err := startAll(ctx, o, tq, SleepDay, tq+"-sleep", 2)
 			defer terminateAll(ctx, o, ids)
@@ -251,16 +257,66 @@ func TestBenchHarness(t *testing.T) {
 		}
 		rep.Mem = append(rep.Mem, m)
 	}
+	for _, impl := range []Impl{Go, JS} {
+		l, err := Load(ctx, o, impl, 3, 7)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if l.Workflows != 7 || l.InFlight != 3 || l.Wall <= 0 || l.CPU <= 0 || l.PeakRSS <= 0 || l.MaxRSS < l.PeakRSS ||
+			l.RSSBase <= 0 || l.RSSMid <= 0 || l.HeapBase <= 0 || l.HeapMid <= 0 || l.MidInFlight <= 0 || l.MidInFlight > 3 ||
+			l.MidCached <= 0 || l.MidCached > 3 {
+			t.Errorf("%s load: not all measured: %+v", impl, l)
+		}
+		rep.Load = append(rep.Load, l)
+	}
 	var buf bytes.Buffer
 	if err := rep.Write(&buf); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{`(?m)^one-activity +js/go +\d`, `(?m)^cached-runs +js/go +-?\d`, `(?m)^memory per cached workflow: go `} {
+	for _, want := range []string{`(?m)^one-activity +js/go +\d`, `(?m)^cached-runs +js/go +-?\d`, `(?m)^load +js/go +\d`, `(?m)^memory per cached workflow: go `} {
 		if !regexp.MustCompile(want).MatchString(buf.String()) {
 			t.Errorf("report lacks %s:\n%s", want, buf.String())
 		}
 	}
 	t.Logf("\n%s", buf.String())
+}
+
+// TestReportLoadRounds checks the load table of rounds that alternate
+// which implementation goes first: a ratio line closes each pair and the
+// totals add up over the rounds.
+func TestReportLoadRounds(t *testing.T) {
+	row := func(impl Impl, wall time.Duration, cpu time.Duration, rssMid int64) LoadRow {
+		return LoadRow{Impl: impl, InFlight: 10, Workflows: 100, Wall: wall, CPU: cpu, PeakRSS: 50 << 20,
+			RSSBase: 10 << 20, RSSMid: rssMid, HeapBase: 1 << 20, HeapMid: 2 << 20, MidInFlight: 10, MidCached: 10}
+	}
+	rep := Report{Load: []LoadRow{
+		row(Go, 10*time.Second, time.Second, 11<<20),
+		row(JS, 20*time.Second, 2*time.Second, 12<<20),
+		row(JS, 10*time.Second, 2*time.Second, 12<<20),
+		row(Go, 20*time.Second, time.Second, 11<<20),
+	}}
+	var buf bytes.Buffer
+	if err := rep.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	ratios := regexp.MustCompile(`(?m)^load +js/go +(\S+) +(\S+) +(\S+) +\S+ +(\S+)`).FindAllStringSubmatch(out, -1)
+	want := [][]string{{"2.00x", "0.50x", "2.00x", "2.00x"}, {"0.50x", "2.00x", "2.00x", "2.00x"}}
+	if len(ratios) != len(want) {
+		t.Fatalf("want %d ratio lines:\n%s", len(want), out)
+	}
+	for i, w := range want {
+		if !reflect.DeepEqual(ratios[i][1:], w) {
+			t.Errorf("ratio line %d: got %v, want %v (wall, wf/s, cpu/wf, rss/run)\n%s", i, ratios[i][1:], w, out)
+		}
+	}
+	const total = "load, 200+200 runs: wf/s go 7, js 7 (1.00x); worker-cpu/wf go 10.00ms, js 20.00ms (2.00x); rss/run go 102.4KB, js 204.8KB (2.00x)"
+	if !strings.Contains(out, total) {
+		t.Errorf("report lacks %q:\n%s", total, out)
+	}
+	if strings.Contains(out, "workload") || strings.Contains(out, "cached runs") {
+		t.Errorf("report has tables with no rows:\n%s", out)
+	}
 }
 
 // BenchmarkCompare runs each workload with native Go SDK workflows and with
@@ -319,6 +375,55 @@ func BenchmarkCompare(b *testing.B) {
 		mem = got
 	})
 	rep := Report{Rows: append(rows[OneActivity], rows[FiftyActivities]...), Mem: mem}
+	var buf bytes.Buffer
+	if err := rep.Write(&buf); err != nil {
+		b.Fatal(err)
+	}
+	fmt.Printf("\n%s\n", buf.String())
+}
+
+// BenchmarkLoad keeps -wfs-load LoadFlow workflows in flight (an
+// activity, a one-second timer, a signal, two more activities) until
+// -wfs-load-total have completed, with native Go SDK workflows and with the
+// same workflows in JS on tsworker, each worker in its own process against
+// one embedded server, and prints a side-by-side table: throughput, worker
+// CPU per workflow, peak RSS and memory per cached run. The server's
+// state grows with every workflow, so the pair runs -load-rounds times,
+// alternating which implementation goes first. Like BenchmarkCompare it
+// runs once whatever b.N is; use -benchtime 1x.
+func BenchmarkLoad(b *testing.B) {
+	if !supported {
+		b.Skip(errUnsupported)
+	}
+	o := options(b, true)
+	inFlight, total := *flagLoad, *flagTotal
+	if total <= 0 {
+		total = 3 * inFlight
+	}
+	var rep Report
+	for round := range max(*flagRounds, 1) {
+		impls := []Impl{Go, JS}
+		if round%2 == 1 {
+			impls = []Impl{JS, Go}
+		}
+		for _, impl := range impls {
+			l, err := Load(context.Background(), o, impl, inFlight, total)
+			if err != nil {
+				b.Fatal(err)
+			}
+			rep.Load = append(rep.Load, l)
+		}
+	}
+	g, j := rep.LoadTotal(Go), rep.LoadTotal(JS)
+	for _, s := range []LoadRow{g, j} {
+		b.ReportMetric(s.Throughput(), string(s.Impl)+"-wf/s")
+		b.ReportMetric(ms(s.CPUPerWorkflow()), string(s.Impl)+"-cpu-ms/wf")
+		b.ReportMetric(float64(s.PeakRSS)/(1<<20), string(s.Impl)+"-peak-MB")
+		b.ReportMetric(s.RSSPerRun()/1024, string(s.Impl)+"-KB/run")
+	}
+	b.ReportMetric(ms(j.CPUPerWorkflow())/ms(g.CPUPerWorkflow()), "js/go-cpu-ratio")
+	b.ReportMetric(j.Throughput()/g.Throughput(), "js/go-wf/s-ratio")
+	b.ReportMetric(0, "ns/op")
 	var buf bytes.Buffer
 	if err := rep.Write(&buf); err != nil {
 		b.Fatal(err)

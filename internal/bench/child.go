@@ -12,6 +12,7 @@ import (
 	"runtime/pprof"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"go.temporal.io/sdk/client"
@@ -116,7 +117,8 @@ const replyPrefix = "tsworker-bench "
 //	usage             user+system CPU (µs) and RSS now and at peak (bytes)
 //	reset-peak        restart the peak RSS from the current RSS (Linux)
 //	gc                collect garbage, return memory to the OS, report
-//	                  heap in use and RSS (bytes)
+//	                  heap in use and RSS (bytes) and the runs in the
+//	                  sticky cache
 //	cpu-start <file>  start a CPU profile
 //	cpu-stop          stop it
 //	heap <file>       write a heap profile (after a GC)
@@ -124,7 +126,12 @@ func ServeWorker(ctx context.Context, cfg WorkerConfig, in io.Reader, out io.Wri
 	if cfg.MemProfileRate > 0 {
 		runtime.MemProfileRate = cfg.MemProfileRate
 	}
-	c, err := client.Dial(client.Options{HostPort: cfg.HostPort, Logger: quietLogger{}})
+	var cached atomic.Int64
+	c, err := client.Dial(client.Options{
+		HostPort:       cfg.HostPort,
+		Logger:         quietLogger{},
+		MetricsHandler: cacheSizeHandler{MetricsHandler: client.MetricsNopHandler, size: &cached},
+	})
 	if err != nil {
 		return fmt.Errorf("bench worker: dial %s: %w", cfg.HostPort, err)
 	}
@@ -197,7 +204,7 @@ func ServeWorker(ctx context.Context, cfg WorkerConfig, in io.Reader, out io.Wri
 			runtime.ReadMemStats(&ms)
 			var u usage
 			if u, err = selfUsage(); err == nil {
-				err = reply("mem heap=%d rss=%d", ms.HeapInuse, u.RSS)
+				err = reply("mem heap=%d rss=%d cached=%d", ms.HeapInuse, u.RSS, cached.Load())
 			}
 		case "cpu-start":
 			if cpuProfile != nil {
@@ -261,6 +268,30 @@ type usage struct {
 	RSS  int64         // resident set size now, bytes
 	Peak int64         // peak resident set size, bytes
 }
+
+// stickyCacheSizeMetric is the gauge the Go SDK updates with the number of
+// runs in its sticky cache each time a workflow task starts.
+const stickyCacheSizeMetric = "temporal_sticky_cache_size"
+
+// cacheSizeHandler drops every metric except the sticky cache size, which
+// it keeps in size.
+type cacheSizeHandler struct {
+	client.MetricsHandler
+	size *atomic.Int64
+}
+
+func (h cacheSizeHandler) WithTags(map[string]string) client.MetricsHandler { return h }
+
+func (h cacheSizeHandler) Gauge(name string) client.MetricsGauge {
+	if name != stickyCacheSizeMetric {
+		return h.MetricsHandler.Gauge(name)
+	}
+	return gaugeFunc(func(v float64) { h.size.Store(int64(v)) })
+}
+
+type gaugeFunc func(float64)
+
+func (f gaugeFunc) Update(v float64) { f(v) }
 
 type quietLogger struct{}
 

@@ -71,6 +71,7 @@ var Workload = map[string]string{
 	OneActivity:     "one-activity",
 	FiftyActivities: "fifty-activities",
 	SleepDay:        "cached-runs",
+	LoadFlow:        "load",
 }
 
 // Row is one throughput measurement: n workflows of one type on one worker.
@@ -218,6 +219,176 @@ func CachedMemory(ctx context.Context, o Options, impl Impl, n int) (MemRow, err
 	return m, err
 }
 
+// LoadRow is one measurement of the load workload: Workflows LoadFlow
+// workflows on one worker, InFlight of them running at any time.
+type LoadRow struct {
+	Impl      Impl
+	InFlight  int           // workflows kept running at once
+	Workflows int           // workflows completed
+	Wall      time.Duration // from the first start to the last result
+	CPU       time.Duration // worker CPU (user+system) during the workload
+	// HarnessCPU is the CPU of the process running Load during the
+	// workload: the client, and the server too when it is embedded.
+	HarnessCPU time.Duration
+	PeakRSS    int64 // worker peak RSS during the workload, bytes
+	MaxRSS     int64 // worker peak RSS over its whole life, bytes
+	// The worker's RSS and Go heap in use after a GC, before the workload
+	// (Base) and in its middle (Mid), with MidInFlight workflows running
+	// and MidCached of them in the worker's sticky cache (the others wait
+	// on the server for their first workflow task).
+	RSSBase, HeapBase int64
+	RSSMid, HeapMid   int64
+	MidInFlight       int
+	MidCached         int
+}
+
+// Throughput is workflows completed per second of wall time.
+func (r LoadRow) Throughput() float64 { return float64(r.Workflows) / r.Wall.Seconds() }
+
+// CPUPerWorkflow is the worker CPU one workflow costs.
+func (r LoadRow) CPUPerWorkflow() time.Duration {
+	return r.CPU / time.Duration(max(r.Workflows, 1))
+}
+
+// HarnessCPUPerWorkflow is the harness CPU (client and embedded server)
+// one workflow costs.
+func (r LoadRow) HarnessCPUPerWorkflow() time.Duration {
+	return r.HarnessCPU / time.Duration(max(r.Workflows, 1))
+}
+
+// RSSPerRun is the worker's RSS growth per cached run in the middle of
+// the workload, bytes.
+func (r LoadRow) RSSPerRun() float64 {
+	return float64(r.RSSMid-r.RSSBase) / float64(max(r.MidCached, 1))
+}
+
+// HeapPerRun is the worker's Go heap growth per cached run in the middle
+// of the workload, bytes.
+func (r LoadRow) HeapPerRun() float64 {
+	return float64(r.HeapMid-r.HeapBase) / float64(max(r.MidCached, 1))
+}
+
+// Load runs total LoadFlow workflows of impl on a fresh worker process,
+// keeping inFlight of them running at once: it starts inFlight at the
+// beginning and starts another each time one completes, until total have
+// been started; then it waits for the rest. Start and signal requests in
+// flight are capped by o.Concurrency. In the middle of the steady phase
+// (when (total-inFlight)/2 workflows have completed, at least one) it makes
+// the worker collect garbage and reads its RSS, Go heap and sticky cache
+// size, for the memory per cached run; that GC counts in the worker's CPU. It checks every
+// result.
+func Load(ctx context.Context, o Options, impl Impl, inFlight, total int) (LoadRow, error) {
+	o, err := o.withDefaults()
+	if err != nil {
+		return LoadRow{}, err
+	}
+	if inFlight <= 0 || total <= 0 {
+		return LoadRow{}, fmt.Errorf("bench %s %s: in flight (%d) and total (%d) must be positive", impl, LoadFlow, inFlight, total)
+	}
+	inFlight = min(inFlight, total)
+	tq := taskQueue(LoadFlow, impl)
+	p, err := spawn(ctx, o, WorkerConfig{HostPort: o.HostPort, TaskQueue: tq, Impl: impl, Workflows: o.Workflows})
+	if err != nil {
+		return LoadRow{}, err
+	}
+	defer p.kill()
+	if err := runAll(ctx, o, tq, LoadFlow, tq+"-warmup", o.Warmup); err != nil {
+		return LoadRow{}, fmt.Errorf("bench %s %s: warm-up: %w%s", impl, LoadFlow, err, p.stderrTail())
+	}
+	row := LoadRow{Impl: impl, InFlight: inFlight, Workflows: total}
+	if row.HeapBase, row.RSSBase, err = p.gc(); err != nil {
+		return row, err
+	}
+	_, _ = p.call("reset-peak")
+	stopProfile, err := p.startProfile(o, fmt.Sprintf("cpu-%s-%s.pprof", Workload[LoadFlow], impl))
+	if err != nil {
+		return row, err
+	}
+	before, err := p.usage()
+	if err != nil {
+		return row, err
+	}
+	self0, err := selfUsage()
+	if err != nil {
+		return row, err
+	}
+
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var (
+		wg                       sync.WaitGroup
+		once, midOnce            sync.Once
+		firstErr                 error
+		next, completed, running atomic.Int64
+		mid                      = make(chan struct{})
+		done                     = make(chan struct{})
+		sampleAt                 = int64(max((total-inFlight)/2, 1))
+		sem                      = make(chan struct{}, o.Concurrency)
+	)
+	fail := func(err error) {
+		once.Do(func() { firstErr = err; cancel() })
+	}
+	began := time.Now()
+	for range inFlight {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := next.Add(1) - 1; i < int64(total) && ctx.Err() == nil; i = next.Add(1) - 1 {
+				id := fmt.Sprintf("%s-%d", tq, i)
+				sem <- struct{}{}
+				run, err := start(ctx, o, tq, LoadFlow, id)
+				<-sem
+				if err != nil {
+					fail(err)
+					return
+				}
+				running.Add(1)
+				err = check(ctx, run, LoadFlow, id)
+				running.Add(-1)
+				if err != nil {
+					fail(err)
+					return
+				}
+				if completed.Add(1) == sampleAt {
+					midOnce.Do(func() { close(mid) })
+				}
+			}
+		}()
+	}
+	go func() { wg.Wait(); close(done) }()
+	select {
+	case <-mid:
+		r0 := running.Load()
+		m, err := p.mem()
+		row.MidInFlight = int((r0 + running.Load() + 1) / 2)
+		row.HeapMid, row.RSSMid, row.MidCached = m.heap, m.rss, m.cached
+		if err != nil {
+			fail(err)
+		}
+	case <-done:
+	}
+	<-done
+	row.Wall = time.Since(began)
+	self1, err := selfUsage()
+	if err != nil {
+		return row, err
+	}
+	row.HarnessCPU = self1.CPU - self0.CPU
+	if firstErr != nil {
+		return row, fmt.Errorf("bench %s %s: %w%s", impl, LoadFlow, firstErr, p.stderrTail())
+	}
+	after, err := p.usage()
+	if err != nil {
+		return row, err
+	}
+	if err := stopProfile(); err != nil {
+		return row, err
+	}
+	row.CPU, row.PeakRSS = after.CPU-before.CPU, after.Peak
+	_, row.MaxRSS, err = p.stop()
+	return row, err
+}
+
 var queueSeq atomic.Int64
 
 func taskQueue(workflowType string, impl Impl) string {
@@ -239,24 +410,46 @@ func runAll(ctx context.Context, o Options, tq, workflowType, idPrefix string, n
 		wg.Add(1)
 		go func(id string) {
 			defer wg.Done()
-			run, err := o.Client.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: id, TaskQueue: tq}, workflowType, id)
+			run, err := start(ctx, o, tq, workflowType, id)
 			<-sem
+			if err == nil {
+				err = check(ctx, run, workflowType, id)
+			}
 			if err != nil {
-				fail(fmt.Errorf("start %s: %w", id, err))
-				return
-			}
-			var out string
-			if err := run.Get(ctx, &out); err != nil {
-				fail(fmt.Errorf("workflow %s: %w", id, err))
-				return
-			}
-			if want := expected(workflowType, id); out != want {
-				fail(fmt.Errorf("workflow %s returned %q, want %q", id, out, want))
+				fail(err)
 			}
 		}(fmt.Sprintf("%s-%d", idPrefix, i))
 	}
 	wg.Wait()
 	return firstErr
+}
+
+// start starts a workflow with its ID as argument and, for LoadFlow, sends
+// it the approve signal.
+func start(ctx context.Context, o Options, tq, workflowType, id string) (client.WorkflowRun, error) {
+	run, err := o.Client.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: id, TaskQueue: tq}, workflowType, id)
+	if err != nil {
+		return nil, fmt.Errorf("start %s: %w", id, err)
+	}
+	if workflowType == LoadFlow {
+		if err := o.Client.SignalWorkflow(ctx, id, run.GetRunID(), ApproveSignal, approver(id)); err != nil {
+			return nil, fmt.Errorf("signal %s: %w", id, err)
+		}
+	}
+	return run, nil
+}
+
+// check waits for a workflow's result and compares it with the expected
+// one.
+func check(ctx context.Context, run client.WorkflowRun, workflowType, id string) error {
+	var out string
+	if err := run.Get(ctx, &out); err != nil {
+		return fmt.Errorf("workflow %s: %w", id, err)
+	}
+	if want := expected(workflowType, id); out != want {
+		return fmt.Errorf("workflow %s returned %q, want %q", id, out, want)
+	}
+	return nil
 }
 
 // startAll starts n workflows and returns their IDs.
@@ -456,15 +649,28 @@ func (p *proc) usage() (usage, error) {
 // gc makes the process collect garbage and return memory to the OS, and
 // returns its heap in use and RSS after that.
 func (p *proc) gc() (heap, rss int64, err error) {
+	m, err := p.mem()
+	return m.heap, m.rss, err
+}
+
+// procMem is a worker process's memory after a GC.
+type procMem struct {
+	heap, rss int64 // Go heap in use and RSS, bytes
+	cached    int   // runs in its sticky cache, as of its last workflow task
+}
+
+// mem makes the process collect garbage and return memory to the OS, and
+// returns its memory after that.
+func (p *proc) mem() (procMem, error) {
 	out, err := p.call("gc")
 	if err != nil {
-		return 0, 0, err
+		return procMem{}, err
 	}
-	f, err := fields(out, "mem", "heap", "rss")
+	f, err := fields(out, "mem", "heap", "rss", "cached")
 	if err != nil {
-		return 0, 0, err
+		return procMem{}, err
 	}
-	return f[0], f[1], nil
+	return procMem{heap: f[0], rss: f[1], cached: int(f[2])}, nil
 }
 
 // startProfile starts a CPU profile into o.ProfileDir/name when profiling

@@ -9,15 +9,22 @@ import (
 
 // Report is a side-by-side comparison of the implementations.
 type Report struct {
-	Rows []Row    // throughput rows, in the order measured
-	Mem  []MemRow // cached-run memory rows
+	Rows []Row     // throughput rows, in the order measured
+	Mem  []MemRow  // cached-run memory rows
+	Load []LoadRow // load rows
 }
 
 // Write prints the report as tables, with a js/go ratio line under each
-// workload measured for both implementations.
+// workload measured for both implementations. In the load table, cached is
+// the runs in the worker's sticky cache in the middle of the workload,
+// rss/run and heap/run the worker's growth per cached run then (read after
+// a GC), and harness-cpu/wf is the CPU of the
+// process that ran the workload (the client, and the server when embedded).
 func (r *Report) Write(w io.Writer) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "workload\timpl\twfs\twall\twf/s\tworker-cpu/wf\tpeak-rss")
+	if len(r.Rows) > 0 {
+		fmt.Fprintln(tw, "workload\timpl\twfs\twall\twf/s\tworker-cpu/wf\tpeak-rss")
+	}
 	for i, row := range r.Rows {
 		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%.0f\t%s\t%s\n", Workload[row.Workflow], row.Impl, row.Workflows,
 			seconds(row.Wall), row.Throughput(), millis(row.CPUPerWorkflow()), mega(row.PeakRSS))
@@ -43,6 +50,24 @@ func (r *Report) Write(w io.Writer) error {
 			}
 		}
 	}
+	if len(r.Load) > 0 {
+		if len(r.Rows) > 0 || len(r.Mem) > 0 {
+			fmt.Fprintln(tw)
+		}
+		fmt.Fprintln(tw, "load\timpl\tin-flight\twfs\twall\twf/s\tworker-cpu/wf\tpeak-rss\tcached\trss/run\theap/run\tharness-cpu/wf")
+		for i, l := range r.Load {
+			fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%s\t%.0f\t%s\t%s\t%d\t%s\t%s\t%s\n", Workload[LoadFlow], l.Impl, l.InFlight, l.Workflows,
+				seconds(l.Wall), l.Throughput(), millis(l.CPUPerWorkflow()), mega(l.PeakRSS), l.MidCached, kilo(l.RSSPerRun()), kilo(l.HeapPerRun()),
+				millis(l.HarnessCPUPerWorkflow()))
+			if g, j, ok := pair(r.Load, i, func(x LoadRow) (string, Impl) { return LoadFlow, x.Impl }); ok {
+				fmt.Fprintf(tw, "%s\tjs/go\t\t\t%s\t%s\t%s\t%s\t\t%s\t%s\n", Workload[LoadFlow],
+					ratio(j.Wall.Seconds(), g.Wall.Seconds()), ratio(j.Throughput(), g.Throughput()),
+					ratio(j.CPU.Seconds()/float64(j.Workflows), g.CPU.Seconds()/float64(g.Workflows)),
+					ratio(float64(j.PeakRSS), float64(g.PeakRSS)),
+					ratio(j.RSSPerRun(), g.RSSPerRun()), ratio(j.HeapPerRun(), g.HeapPerRun()))
+			}
+		}
+	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
@@ -56,29 +81,63 @@ func (r *Report) Write(w io.Writer) error {
 			}
 		}
 	}
+	if len(r.Load) > 2 {
+		g, j := r.LoadTotal(Go), r.LoadTotal(JS)
+		_, err := fmt.Fprintf(w, "load, %d+%d runs: wf/s go %.0f, js %.0f (%s); worker-cpu/wf go %s, js %s (%s); rss/run go %s, js %s (%s)\n",
+			g.Workflows, j.Workflows, g.Throughput(), j.Throughput(), ratio(j.Throughput(), g.Throughput()),
+			millis(g.CPUPerWorkflow()), millis(j.CPUPerWorkflow()), ratio(j.CPU.Seconds()/float64(j.Workflows), g.CPU.Seconds()/float64(g.Workflows)),
+			kilo(g.RSSPerRun()), kilo(j.RSSPerRun()), ratio(j.RSSPerRun(), g.RSSPerRun()))
+		if err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
-// pair returns the Go and JS rows of the workload of rows[i] when rows[i]
-// is the later of the two, so the ratio line follows both.
+// LoadTotal sums the load rows of impl: workflows, wall and CPU times add
+// up (so Throughput and CPUPerWorkflow are over all of them), PeakRSS is
+// the highest, and the memory fields add up so that RSSPerRun and
+// HeapPerRun are per cached run over all the mid-workload samples.
+func (r *Report) LoadTotal(impl Impl) LoadRow {
+	t := LoadRow{Impl: impl}
+	for _, l := range r.Load {
+		if l.Impl != impl {
+			continue
+		}
+		t.InFlight = max(t.InFlight, l.InFlight)
+		t.Workflows += l.Workflows
+		t.Wall += l.Wall
+		t.CPU += l.CPU
+		t.HarnessCPU += l.HarnessCPU
+		t.PeakRSS = max(t.PeakRSS, l.PeakRSS)
+		t.MaxRSS = max(t.MaxRSS, l.MaxRSS)
+		t.RSSBase += l.RSSBase
+		t.RSSMid += l.RSSMid
+		t.HeapBase += l.HeapBase
+		t.HeapMid += l.HeapMid
+		t.MidInFlight += l.MidInFlight
+		t.MidCached += l.MidCached
+	}
+	return t
+}
+
+// pair returns the Go and JS rows of a measured pair: rows come in pairs,
+// (0, 1), (2, 3), ..., in either order of implementations, and rows[i]
+// closes one when i is odd and rows[i-1] is the same workload of the other
+// implementation, so the ratio line follows both.
 func pair[T any](rows []T, i int, key func(T) (string, Impl)) (g, j T, ok bool) {
-	wl, impl := key(rows[i])
-	var other Impl
-	switch impl {
-	case Go:
-		other = JS
-	case JS:
-		other = Go
-	default:
+	if i%2 == 0 {
 		return g, j, false
 	}
-	for k := 0; k < i; k++ {
-		if w, im := key(rows[k]); w == wl && im == other {
-			if impl == Go {
-				return rows[i], rows[k], true
-			}
-			return rows[k], rows[i], true
-		}
+	wl, impl := key(rows[i])
+	pwl, pimpl := key(rows[i-1])
+	switch {
+	case wl != pwl:
+		return g, j, false
+	case impl == Go && pimpl == JS:
+		return rows[i], rows[i-1], true
+	case impl == JS && pimpl == Go:
+		return rows[i-1], rows[i], true
 	}
 	return g, j, false
 }

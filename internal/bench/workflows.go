@@ -15,7 +15,12 @@ const (
 	OneActivity     = "oneActivity"
 	FiftyActivities = "fiftyActivities"
 	SleepDay        = "sleepDay"
+	LoadFlow        = "loadFlow"
 )
+
+// ApproveSignal is the signal LoadFlow waits for; its argument is the
+// approver's name (approver of the workflow ID).
+const ApproveSignal = "approve"
 
 // Greet is the activity every benchmark workflow calls, as greet.
 func Greet(_ context.Context, name string) (string, error) { return greeting(name), nil }
@@ -56,6 +61,28 @@ func GoSleepDay(ctx workflow.Context) error {
 	return workflow.Sleep(ctx, 24*time.Hour)
 }
 
+// GoLoadFlow is the native twin of loadFlow: greet, a one-second timer,
+// the approve signal (received after the timer, as loadFlow's condition
+// checks it then), and two more greet calls.
+func GoLoadFlow(ctx workflow.Context, name string) (string, error) {
+	ctx = workflow.WithActivityOptions(ctx, activityOptions)
+	var hello, approved, done, approvedBy string
+	if err := workflow.ExecuteActivity(ctx, "greet", name).Get(ctx, &hello); err != nil {
+		return "", err
+	}
+	if err := workflow.Sleep(ctx, time.Second); err != nil {
+		return "", err
+	}
+	workflow.GetSignalChannel(ctx, ApproveSignal).Receive(ctx, &approvedBy)
+	if err := workflow.ExecuteActivity(ctx, "greet", approvedBy).Get(ctx, &approved); err != nil {
+		return "", err
+	}
+	if err := workflow.ExecuteActivity(ctx, "greet", name+" done").Get(ctx, &done); err != nil {
+		return "", err
+	}
+	return hello + " " + approved + " " + done, nil
+}
+
 // registerGo registers the Go twins and the activity on a Go SDK worker.
 func registerGo(w interface {
 	RegisterWorkflowWithOptions(w any, options workflow.RegisterOptions)
@@ -64,13 +91,21 @@ func registerGo(w interface {
 	w.RegisterWorkflowWithOptions(GoOneActivity, workflow.RegisterOptions{Name: OneActivity})
 	w.RegisterWorkflowWithOptions(GoFiftyActivities, workflow.RegisterOptions{Name: FiftyActivities})
 	w.RegisterWorkflowWithOptions(GoSleepDay, workflow.RegisterOptions{Name: SleepDay})
+	w.RegisterWorkflowWithOptions(GoLoadFlow, workflow.RegisterOptions{Name: LoadFlow})
 	w.RegisterActivityWithOptions(Greet, activity.RegisterOptions{Name: "greet"})
 }
 
 // expected returns the result of a benchmark workflow started with name.
 func expected(workflowType, name string) string {
-	if workflowType == FiftyActivities {
+	switch workflowType {
+	case FiftyActivities:
 		return greeting(name + " 49")
+	case LoadFlow:
+		return greeting(name) + " " + greeting(approver(name)) + " " + greeting(name+" done")
 	}
 	return greeting(name)
 }
+
+// approver is the argument of the approve signal sent to the LoadFlow
+// workflow started with name.
+func approver(name string) string { return "approver of " + name }

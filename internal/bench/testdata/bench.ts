@@ -1,6 +1,6 @@
 // The benchmark's workflows, in TypeScript. Their native Go twins are in
 // workflows.go; both call the same Go activity with the same options.
-import { proxyActivities, sleep } from '@temporalio/workflow';
+import { condition, defineSignal, proxyActivities, setHandler, sleep } from '@temporalio/workflow';
 
 interface Activities {
   greet(name: string): Promise<string>;
@@ -25,4 +25,22 @@ export async function fiftyActivities(name: string): Promise<string> {
 // A run that stays cached: it blocks on a long timer after its first task.
 export async function sleepDay(): Promise<void> {
   await sleep('1 day');
+}
+
+// The approval the load workflow waits for, sent by whoever started it.
+export const approve = defineSignal<[string]>('approve');
+
+// The load workload's workflow, shaped like a small business flow: an
+// activity, a short timer, a wait for a signal, then two more activities.
+export async function loadFlow(name: string): Promise<string> {
+  let approvedBy = '';
+  setHandler(approve, (by: string) => {
+    approvedBy = by;
+  });
+  const hello = await greet(name);
+  await sleep('1 second');
+  await condition(() => approvedBy !== '');
+  const approved = await greet(approvedBy);
+  const done = await greet(`${name} done`);
+  return `${hello} ${approved} ${done}`;
 }
