@@ -352,6 +352,66 @@ func TestDevReload(t *testing.T) {
 	}
 }
 
+// A reload with a change that is not replay-safe fails the next workflow
+// task of a run in flight with tsworker's account of what changed, not only
+// the Go SDK's message.
+func TestDevReloadNondeterminism(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "workflows.ts")
+	write := func(first string) {
+		t.Helper()
+		src := "import { proxyActivities, sleep } from '@temporalio/workflow';\n" +
+			"const { greet } = proxyActivities<{ greet(n: string): Promise<string> }>({ startToCloseTimeout: '10s' });\n" +
+			"export async function steps(): Promise<string> {\n" +
+			"  " + first + "\n" +
+			"  await sleep('1s');\n" +
+			"  return await greet('done');\n" +
+			"}\n"
+		if err := os.WriteFile(file, []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("await greet('first');")
+	port := freePort(t)
+	dev := startBackground(t, "dev", dir, "--headless", "--port", strconv.Itoa(port), "--task-queue", "nondet", "--log-level", "off")
+	dev.waitFor(t, &dev.out, "Watching for changes")
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	c, err := client.Dial(ctx, client.Options{HostPort: "127.0.0.1:" + strconv.Itoa(port), Logger: quietLogger{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	run, err := client.StartJSON(ctx, c, sdkclient.StartWorkflowOptions{TaskQueue: "nondet"}, "steps", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitEvent(t, c, run.GetID(), "TimerStarted")
+
+	write("await sleep('2s');") // a timer where the history has the activity
+	dev.waitFor(t, &dev.out, "reloaded: steps")
+	waitEvent(t, c, run.GetID(), "WorkflowTaskFailed")
+	it := c.GetWorkflowHistory(ctx, run.GetID(), "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+	var msg string
+	for it.HasNext() {
+		ev, err := it.Next()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a := ev.GetWorkflowTaskFailedEventAttributes(); a != nil {
+			msg = a.GetFailure().GetMessage()
+		}
+	}
+	want := "[TMPRL1100] nondeterministic: history event 5 is ActivityTaskScheduled greet, where the code now starts a timer of 2s (at "
+	if !strings.Contains(msg, want) || !strings.Contains(msg, "workflows.ts:4:14) (Go SDK: [TMPRL1100]") {
+		t.Errorf("workflow task failure:\n%s\nwant it to contain %q and the JS line", msg, want)
+	}
+	_ = c.TerminateWorkflow(ctx, run.GetID(), "", "test over")
+	if err := dev.stop(t); err != nil {
+		t.Fatalf("dev returned %v after Ctrl-C", err)
+	}
+}
+
 // waitEvent waits until the workflow's history has an event of the type.
 func waitEvent(t *testing.T, c sdkclient.Client, id, eventType string) {
 	t.Helper()

@@ -15,6 +15,7 @@ import (
 	sdklog "go.temporal.io/sdk/log"
 
 	"github.com/tsworker/tsworker/client"
+	"github.com/tsworker/tsworker/worker"
 )
 
 // connFlags are the flags that say how to reach a Temporal server. Each
@@ -67,6 +68,14 @@ func (f *connFlags) options(fs *pflag.FlagSet) (client.Options, error) {
 		}
 	}
 	return client.Merge(env, flags).WithDefaults(), nil
+}
+
+// withDiagnostics gives the client the hooks with which diag explains
+// workflow tasks failed by non-determinism (see worker.Diagnostics).
+func withDiagnostics(o client.Options, diag *worker.Diagnostics) client.Options {
+	o.Logger = diag.Logger(o.Logger)
+	o.SDK.FailureConverter = diag.FailureConverter(o.SDK.FailureConverter)
+	return o
 }
 
 // dial connects and checks the namespace exists, so a typo in it is one

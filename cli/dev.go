@@ -178,14 +178,15 @@ func runDev(ctx context.Context, stdout, stderr io.Writer, acts Activities, path
 		return err
 	}
 	defer srv.Stop()
-	c, err := client.Dial(ctx, pc.apply(client.Options{HostPort: srv.FrontendHostPort(), Namespace: f.namespace, Logger: logger,
-		SDK: sdkclient.Options{MetricsHandler: metricsHandler(prom)}}))
+	diag := worker.NewDiagnostics()
+	c, err := client.Dial(ctx, withDiagnostics(pc.apply(client.Options{HostPort: srv.FrontendHostPort(), Namespace: f.namespace, Logger: logger,
+		SDK: sdkclient.Options{MetricsHandler: metricsHandler(prom)}}), diag))
 	if err != nil {
 		return err
 	}
 	defer c.Close()
 
-	d := &devWorker{c: c, taskQueue: f.taskQueue, acts: acts, lo: lo}
+	d := &devWorker{c: c, taskQueue: f.taskQueue, acts: acts, lo: lo, diag: diag}
 	if err := d.start(src); err != nil {
 		return err
 	}
@@ -269,11 +270,12 @@ type devWorker struct {
 	w         *worker.Worker
 	code      []byte // the bundle w runs
 	lo        worker.LoadOptions
+	diag      *worker.Diagnostics
 }
 
 // start starts a worker for src. The previous one must be stopped.
 func (d *devWorker) start(src *source) error {
-	w, err := worker.New(d.c, d.taskQueue, worker.Options{Loaded: src.wfs})
+	w, err := worker.New(d.c, d.taskQueue, worker.Options{Loaded: src.wfs, Diagnostics: d.diag})
 	if err != nil {
 		return err
 	}

@@ -134,13 +134,14 @@ func runWorker(cmd *cobra.Command, acts Activities, path string, f runFlags) err
 	}
 	opts.Logger = logger
 	opts.SDK.MetricsHandler = metricsHandler(prom)
-	c, err := dial(ctx, pc.apply(opts))
+	diag := worker.NewDiagnostics()
+	c, err := dial(ctx, withDiagnostics(pc.apply(opts), diag))
 	if err != nil {
 		return err
 	}
 	defer c.Close()
 
-	w, err := worker.New(c, f.taskQueue, worker.Options{Loaded: src.wfs, Worker: sdkworker.Options{
+	w, err := worker.New(c, f.taskQueue, worker.Options{Loaded: src.wfs, Diagnostics: diag, Worker: sdkworker.Options{
 		WorkerStopTimeout:                      f.stopTimeout,
 		MaxConcurrentActivityExecutionSize:     f.maxActivities,
 		MaxConcurrentWorkflowTaskExecutionSize: f.maxWorkflowTasks,

@@ -276,4 +276,3 @@ func (c *diagConverter) ErrorToFailure(err error) *failurepb.Failure {
 	}
 	return f
 }
-
