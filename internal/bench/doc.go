@@ -2,8 +2,11 @@
 // written natively with the Go SDK, in one run against one embedded dev
 // server:
 //
-//	go test ./internal/bench -run '^$' -bench . -benchtime 1x
-//	go test ./internal/bench -run '^$' -bench Load -benchtime 1x  # load only
+//	go test ./internal/bench -run '^$' -bench . -benchtime 1x -timeout 30m
+//	go test ./internal/bench -run '^$' -bench Load -benchtime 1x -timeout 30m  # load only
+//
+// The load workload at its default size takes about ten minutes on two
+// cores, more than go test's default timeout.
 //
 // Workloads (BenchmarkCompare): one-activity (one greet call),
 // fifty-activities (fifty greet calls in sequence) and cached-runs (runs

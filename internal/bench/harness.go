@@ -275,8 +275,9 @@ func (r LoadRow) HeapPerRun() float64 {
 // flight are capped by o.Concurrency. In the middle of the steady phase
 // (when (total-inFlight)/2 workflows have completed, at least one) it makes
 // the worker collect garbage and reads its RSS, Go heap and sticky cache
-// size, for the memory per cached run; that GC counts in the worker's CPU. It checks every
-// result.
+// size, for the memory per cached run; that GC counts in the worker's CPU.
+// It checks every result and fails when a workflow takes more than a few
+// minutes (five, plus a tenth of a second per workflow in flight).
 func Load(ctx context.Context, o Options, impl Impl, inFlight, total int) (LoadRow, error) {
 	o, err := o.withDefaults()
 	if err != nil {
@@ -317,7 +318,7 @@ func Load(ctx context.Context, o Options, impl Impl, inFlight, total int) (LoadR
 	defer cancel()
 	var (
 		wg                       sync.WaitGroup
-		once, midOnce            sync.Once
+		once                     sync.Once
 		firstErr                 error
 		next, completed, running atomic.Int64
 		mid                      = make(chan struct{})
@@ -328,6 +329,9 @@ func Load(ctx context.Context, o Options, impl Impl, inFlight, total int) (LoadR
 	fail := func(err error) {
 		once.Do(func() { firstErr = err; cancel() })
 	}
+	// Little's law: a workflow waits about inFlight/throughput; at tens of
+	// workflows a second, a few minutes mean something is stuck.
+	stuckAfter := 5*time.Minute + time.Duration(inFlight)*100*time.Millisecond
 	began := time.Now()
 	for range inFlight {
 		wg.Add(1)
@@ -343,14 +347,19 @@ func Load(ctx context.Context, o Options, impl Impl, inFlight, total int) (LoadR
 					return
 				}
 				running.Add(1)
-				err = check(ctx, run, LoadFlow, id)
+				wctx, wcancel := context.WithTimeout(ctx, stuckAfter)
+				err = check(wctx, run, LoadFlow, id)
+				wcancel()
 				running.Add(-1)
+				if err != nil && wctx.Err() != nil && ctx.Err() == nil {
+					err = fmt.Errorf("workflow %s not done after %v (stuck?): %w", id, stuckAfter, err)
+				}
 				if err != nil {
 					fail(err)
 					return
 				}
 				if completed.Add(1) == sampleAt {
-					midOnce.Do(func() { close(mid) })
+					close(mid)
 				}
 			}
 		}()
