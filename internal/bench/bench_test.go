@@ -387,9 +387,9 @@ func BenchmarkCompare(b *testing.B) {
 // -wfs-load-total have completed, with native Go SDK workflows and with the
 // same workflows in JS on tsworker, each worker in its own process against
 // one embedded server, and prints a side-by-side table: throughput, worker
-// CPU per workflow, peak RSS and memory per cached run. The server's
-// state grows with every workflow, so the pair runs -load-rounds times,
-// alternating which implementation goes first. Like BenchmarkCompare it
+// CPU per workflow, peak RSS and memory per cached run. The server's pace
+// drifts, so the pair runs -load-rounds times, alternating which
+// implementation goes first. Like BenchmarkCompare it
 // runs once whatever b.N is; use -benchtime 1x.
 func BenchmarkLoad(b *testing.B) {
 	if !supported {

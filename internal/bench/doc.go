@@ -15,9 +15,9 @@
 // (greet, a one-second timer, an approve signal the harness sends right
 // after the start, two more greet calls) with N of them in flight at once:
 // N start together and each completion starts the next, until the total
-// has been started; then the rest drain. Whichever implementation runs
-// second meets a server holding more state, which was slower in our runs,
-// so the pair runs in rounds that alternate which goes first.
+// has been started; then the rest drain. The server's pace drifts during
+// a run (by tens of percent from one implementation's turn to the next in
+// ours), so the pair runs in rounds that alternate which goes first.
 //
 // Each (implementation, workload) pair gets a fresh worker process, so its
 // CPU and memory are the worker's alone, not the server's or the client's:

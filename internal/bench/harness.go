@@ -41,9 +41,11 @@ type Options struct {
 	// Concurrency caps the start requests in flight. Zero means 50.
 	Concurrency int
 	// ProfileDir, when set, receives a CPU profile of each measured
-	// workload (cpu-<workload>-<impl>.pprof) and a heap profile of each
-	// worker holding its cached runs (heap-cached-<impl>.pprof). Heap
-	// profiles sample every 512 bytes, which slows those workers down.
+	// workload (cpu-<workload>-<impl>.pprof), a heap profile of each
+	// worker holding its cached runs (heap-cached-<impl>.pprof) and one of
+	// each load worker in the middle of its workload (heap-load-<impl>.pprof).
+	// Heap profiles sample every 512 bytes (cached runs) or 4 KiB (load),
+	// which slows those workers down.
 	ProfileDir string
 }
 
@@ -288,7 +290,11 @@ func Load(ctx context.Context, o Options, impl Impl, inFlight, total int) (LoadR
 	}
 	inFlight = min(inFlight, total)
 	tq := taskQueue(LoadFlow, impl)
-	p, err := spawn(ctx, o, WorkerConfig{HostPort: o.HostPort, TaskQueue: tq, Impl: impl, Workflows: o.Workflows})
+	cfg := WorkerConfig{HostPort: o.HostPort, TaskQueue: tq, Impl: impl, Workflows: o.Workflows}
+	if o.ProfileDir != "" {
+		cfg.MemProfileRate = 4096
+	}
+	p, err := spawn(ctx, o, cfg)
 	if err != nil {
 		return LoadRow{}, err
 	}
@@ -371,6 +377,9 @@ func Load(ctx context.Context, o Options, impl Impl, inFlight, total int) (LoadR
 		m, err := p.mem()
 		row.MidInFlight = int((r0 + running.Load() + 1) / 2)
 		row.HeapMid, row.RSSMid, row.MidCached = m.heap, m.rss, m.cached
+		if err == nil && o.ProfileDir != "" {
+			_, err = p.call("heap " + filepath.Join(o.ProfileDir, fmt.Sprintf("heap-load-%s.pprof", impl)))
+		}
 		if err != nil {
 			fail(err)
 		}
