@@ -54,7 +54,6 @@ type run struct {
 	stacksChanged bool
 	selName       string
 	cbStack       string // stack of the operation whose callback runs
-	frameBuf      []goja.StackFrame
 
 	failureClassesJS []*goja.Object // setWorkflowOptions failureExceptionTypes
 

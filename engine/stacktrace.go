@@ -32,10 +32,9 @@ const maxStackFrames = 10
 // when no JS is on the stack (an operation started from a callback), the
 // stack of the operation whose callback runs.
 func (r *run) waitStack() string {
-	r.frameBuf = r.vm.CaptureCallStack(maxStackFrames+4, r.frameBuf[:0])
 	var b strings.Builder
 	n := 0
-	for _, f := range r.frameBuf {
+	for _, f := range r.vm.CaptureCallStack(maxStackFrames+4, nil) {
 		pos := f.Position()
 		name := f.FuncName()
 		switch {
@@ -67,7 +66,6 @@ func (r *run) waitStack() string {
 			break
 		}
 	}
-	clear(r.frameBuf)
 	if n == 0 {
 		return r.cbStack
 	}
