@@ -139,6 +139,10 @@ func NewEnv(t testing.TB, path string, opts ...Options) *Env {
 	}
 	// Signals carry several arguments through it.
 	co.SDK.DataConverter = harness.NewDataConverter()
+	// Workflow tasks failed by non-determinism say what changed, and where.
+	diag := worker.NewDiagnostics()
+	co.Logger = diag.Logger(co.Logger)
+	co.SDK.FailureConverter = diag.FailureConverter(co.SDK.FailureConverter)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	c, err := tsclient.Dial(ctx, co)
@@ -150,7 +154,7 @@ func NewEnv(t testing.TB, path string, opts ...Options) *Env {
 	if e.timeout <= 0 {
 		e.timeout = 30 * time.Second
 	}
-	e.w, err = worker.New(c, e.taskQueue, worker.Options{Loaded: wfs, Worker: o.Worker})
+	e.w, err = worker.New(c, e.taskQueue, worker.Options{Loaded: wfs, Diagnostics: diag, Worker: o.Worker})
 	if err != nil {
 		c.Close()
 		t.Fatalf("servertest: %v", err)
