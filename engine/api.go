@@ -180,8 +180,7 @@ func (r *run) condition(c goja.FunctionCall) goja.Value {
 		return r.rejectedPromise(sc.reason)
 	}
 	p, resolve, reject := r.vm.NewPromise()
-	cd := &cond{fn: fn, resolve: resolve, stack: r.waitStack()}
-	r.holdStack(cd.stack)
+	cd := &cond{fn: fn, resolve: resolve, stack: r.holdStack(r.waitStack())}
 	sc.onCancel(func(reason goja.Value) {
 		if cd.done {
 			return

@@ -50,7 +50,7 @@ type run struct {
 	liveOps    int
 
 	// __stack_trace: JS stacks of pending operations (see stacktrace.go).
-	stacks        map[string]int
+	stacks        []stackCount
 	stacksChanged bool
 	selName       string
 	cbStack       string // stack of the operation whose callback runs
@@ -277,8 +277,7 @@ func (r *run) checkConditions() {
 
 // await adds f to the loop's selector; cb runs on the loop when f is ready.
 func (r *run) await(f workflow.Future, cb func(workflow.Future)) {
-	o := &op{f: f, cb: cb, stack: r.waitStack()}
-	r.holdStack(o.stack)
+	o := &op{f: f, cb: cb, stack: r.holdStack(r.waitStack())}
 	r.ops = append(r.ops, o)
 	r.liveOps++
 	r.addOp(o)

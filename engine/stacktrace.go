@@ -72,28 +72,44 @@ func (r *run) waitStack() string {
 	return b.String()
 }
 
-// holdStack counts one more pending operation started at stack s.
-func (r *run) holdStack(s string) {
+// stackCount is one distinct stack of pending operations and how many
+// there are. A run has a few distinct stacks at most, so a slice is lighter
+// than a map in every cached run.
+type stackCount struct {
+	stack string
+	n     int
+}
+
+// holdStack counts one more pending operation started at stack s and
+// returns s, shared with the other operations started at the same stack.
+func (r *run) holdStack(s string) string {
 	if s == "" {
-		return
+		return ""
 	}
-	if r.stacks == nil {
-		r.stacks = map[string]int{}
+	for i := range r.stacks {
+		if r.stacks[i].stack == s {
+			r.stacks[i].n++
+			return r.stacks[i].stack
+		}
 	}
-	if r.stacks[s] == 0 {
-		r.stacksChanged = true
-	}
-	r.stacks[s]++
+	r.stacks = append(r.stacks, stackCount{s, 1})
+	r.stacksChanged = true
+	return s
 }
 
 // releaseStack counts one pending operation started at stack s less.
 func (r *run) releaseStack(s string) {
-	if s == "" || r.stacks == nil {
+	if s == "" {
 		return
 	}
-	if r.stacks[s]--; r.stacks[s] <= 0 {
-		delete(r.stacks, s)
-		r.stacksChanged = true
+	for i := range r.stacks {
+		if r.stacks[i].stack == s {
+			if r.stacks[i].n--; r.stacks[i].n == 0 {
+				r.stacks = slices.Delete(r.stacks, i, i+1)
+				r.stacksChanged = true
+			}
+			return
+		}
 	}
 }
 
@@ -106,9 +122,9 @@ func (r *run) nameSelector() {
 	r.stacksChanged = false
 	name := "selector"
 	if len(r.stacks) > 0 {
-		keys := make([]string, 0, len(r.stacks))
-		for s := range r.stacks {
-			keys = append(keys, s)
+		keys := make([]string, len(r.stacks))
+		for i, sc := range r.stacks {
+			keys[i] = sc.stack
 		}
 		slices.Sort(keys)
 		name = "JavaScript promises]\n" + strings.Join(keys, "\n\n") + "\n\n[Go selector"
