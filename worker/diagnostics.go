@@ -9,9 +9,7 @@ import (
 	"sync"
 	"time"
 
-	enumspb "go.temporal.io/api/enums/v1"
 	failurepb "go.temporal.io/api/failure/v1"
-	historypb "go.temporal.io/api/history/v1"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/log"
@@ -212,16 +210,11 @@ func (d *Diagnostics) explain(err error) string {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	var h historypb.History
-	it := c.GetWorkflowHistory(ctx, t.workflowID, t.runID, false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
-	for it.HasNext() {
-		ev, err := it.Next()
-		if err != nil {
-			return ""
-		}
-		h.Events = append(h.Events, ev)
+	h, err := fetchHistory(ctx, c, t.workflowID, t.runID)
+	if err != nil {
+		return ""
 	}
-	return firstDifference(historyCommands(&h), code)
+	return firstDifference(historyCommands(h), code)
 }
 
 // diagLogger passes everything on and notes the workflow task failures

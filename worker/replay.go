@@ -472,8 +472,8 @@ func firstDifference(history, code []command) string {
 // interceptor: the recorder of a replay, or the live recorder of
 // Diagnostics.
 type commandSink interface {
-	// record notes a command of the run of ctx; where returns the JS
-	// source line that asked for it.
+	// record notes a command of the run of ctx (engine.SourceLocation(ctx)
+	// says which JS line asked for it).
 	record(ctx workflow.Context, kind, detail string)
 	// start and end bracket the run's workflow function.
 	start(ctx workflow.Context)
