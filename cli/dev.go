@@ -127,15 +127,13 @@ func runDev(ctx context.Context, stdout, stderr io.Writer, acts Activities, path
 	if err != nil {
 		return err
 	}
-	prom, err := serveMetrics(f.metricsAddress)
+	prom, lo, err := startMetrics(f.metricsAddress, pc)
 	if err != nil {
 		return err
 	}
 	if prom != nil {
 		defer prom.Close()
 	}
-	lo := pc.loadOptions()
-	lo.MetricsHandler = metricsHandler(prom)
 	src, err := loadSource(path, stderr, lo)
 	if err != nil {
 		return err

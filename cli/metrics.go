@@ -8,6 +8,7 @@ import (
 	sdkclient "go.temporal.io/sdk/client"
 
 	"github.com/tsworker/tsworker/metrics"
+	"github.com/tsworker/tsworker/worker"
 )
 
 // metricsFlagUsage is the help of --metrics-address.
@@ -27,6 +28,19 @@ func serveMetrics(address string) (*metrics.Prometheus, error) {
 		return nil, fmt.Errorf("--metrics-address: %w", err)
 	}
 	return p, nil
+}
+
+// startMetrics starts the endpoint of --metrics-address (nil when the flag
+// is empty; the caller closes it) and returns pc's load options, reporting
+// to it.
+func startMetrics(address string, pc *payloadCodec) (*metrics.Prometheus, worker.LoadOptions, error) {
+	prom, err := serveMetrics(address)
+	if err != nil {
+		return nil, worker.LoadOptions{}, err
+	}
+	lo := pc.loadOptions()
+	lo.MetricsHandler = metricsHandler(prom)
+	return prom, lo, nil
 }
 
 // metricsHandler is p's handler, or nil without --metrics-address.

@@ -107,15 +107,13 @@ func runWorker(cmd *cobra.Command, acts Activities, path string, f runFlags) err
 	if f.bundle != "" && path != "" {
 		return fmt.Errorf("pass either PATH (%s) or --bundle (%s), not both", path, f.bundle)
 	}
-	prom, err := serveMetrics(f.metricsAddress)
+	prom, lo, err := startMetrics(f.metricsAddress, pc)
 	if err != nil {
 		return err
 	}
 	if prom != nil {
 		defer prom.Close()
 	}
-	lo := pc.loadOptions()
-	lo.MetricsHandler = metricsHandler(prom)
 	var src *source
 	switch {
 	case f.bundle != "":
