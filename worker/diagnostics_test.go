@@ -87,26 +87,10 @@ func waitForEvent(t *testing.T, id string, typ enumspb.EventType, n ...int) *his
 	}
 	deadline := time.Now().Add(20 * time.Second)
 	for {
-		var found []*historypb.HistoryEvent
-		it := testClient.GetWorkflowHistory(context.Background(), id, "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
-		for it.HasNext() {
-			ev, err := it.Next()
-			if err != nil {
-				t.Fatal(err)
-			}
-			if ev.GetEventType() == typ {
-				found = append(found, ev)
-			}
-		}
-		if len(found) >= want {
+		if found := eventsOf(t, id, typ); len(found) >= want {
 			return found[len(found)-1]
 		}
 		if time.Now().After(deadline) {
-			it := testClient.GetWorkflowHistory(context.Background(), id, "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
-			for it.HasNext() {
-				ev, _ := it.Next()
-				t.Logf("%d %v %v %v %v", ev.GetEventId(), ev.GetEventType(), ev.GetWorkflowTaskFailedEventAttributes().GetFailure().GetMessage(), ev.GetWorkflowTaskStartedEventAttributes().GetIdentity(), ev.GetActivityTaskScheduledEventAttributes().GetActivityType().GetName())
-			}
 			t.Fatalf("workflow %s: no %d %v event(s) after 20s", id, want, typ)
 		}
 		time.Sleep(100 * time.Millisecond)

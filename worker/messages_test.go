@@ -11,6 +11,7 @@ import (
 	"time"
 
 	enumspb "go.temporal.io/api/enums/v1"
+	historypb "go.temporal.io/api/history/v1"
 	sdkpb "go.temporal.io/api/sdk/v1"
 	"go.temporal.io/sdk/client"
 
@@ -218,7 +219,14 @@ func queryInto(t *testing.T, id, name string, out any, args ...any) {
 
 func countEvents(t *testing.T, id string, typ enumspb.EventType) int {
 	t.Helper()
-	n := 0
+	return len(eventsOf(t, id, typ))
+}
+
+// eventsOf returns the events of type typ in the history of the workflow's
+// latest run.
+func eventsOf(t *testing.T, id string, typ enumspb.EventType) []*historypb.HistoryEvent {
+	t.Helper()
+	var out []*historypb.HistoryEvent
 	it := testClient.GetWorkflowHistory(context.Background(), id, "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
 	for it.HasNext() {
 		ev, err := it.Next()
@@ -226,10 +234,10 @@ func countEvents(t *testing.T, id string, typ enumspb.EventType) int {
 			t.Fatal(err)
 		}
 		if ev.GetEventType() == typ {
-			n++
+			out = append(out, ev)
 		}
 	}
-	return n
+	return out
 }
 
 func TestQueryAfterReplay(t *testing.T) {
