@@ -16,7 +16,7 @@ import (
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
-	"github.com/tsworker/tsworker/engine"
+	"github.com/tsworker/tsworker/internal/engine"
 )
 
 // Diagnostics makes a live worker explain non-determinism as a replay

@@ -25,7 +25,7 @@ import (
 	sdkworker "go.temporal.io/sdk/worker"
 	"go.temporal.io/sdk/workflow"
 
-	"github.com/tsworker/tsworker/engine"
+	"github.com/tsworker/tsworker/internal/engine"
 	"google.golang.org/protobuf/encoding/prototext"
 )
 

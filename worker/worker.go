@@ -28,7 +28,7 @@ import (
 	sdkworker "go.temporal.io/sdk/worker"
 
 	"github.com/tsworker/tsworker/bundler"
-	"github.com/tsworker/tsworker/engine"
+	"github.com/tsworker/tsworker/internal/engine"
 	"github.com/tsworker/tsworker/internal/actreg"
 )
 

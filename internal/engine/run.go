@@ -11,7 +11,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/tsworker/tsworker/bundler"
-	"github.com/tsworker/tsworker/jsruntime"
+	"github.com/tsworker/tsworker/internal/jsruntime"
 )
 
 // run is one workflow run: its JS runtime and everything pending in it.

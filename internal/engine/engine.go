@@ -26,7 +26,7 @@ import (
 
 	"github.com/tsworker/tsworker/bundler"
 	"github.com/tsworker/tsworker/internal/wfmodule"
-	"github.com/tsworker/tsworker/jsruntime"
+	"github.com/tsworker/tsworker/internal/jsruntime"
 )
 
 // Registry is where workflows are registered: a Go SDK worker, a
