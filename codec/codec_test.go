@@ -2,12 +2,15 @@ package codec_test
 
 import (
 	"bytes"
+	"crypto/aes"
+	"crypto/cipher"
 	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -333,5 +336,160 @@ func TestHTTPHandlerBadRequests(t *testing.T) {
 			b, _ := io.ReadAll(rec.Body)
 			t.Errorf("%s %s: status %d (%s), want %d", tt.method, tt.path, rec.Code, b, tt.want)
 		}
+	}
+}
+
+// sealByHand encrypts p in the format every version of the codec writes,
+// with crypto/aes directly: a 12-byte nonce, then the AES-GCM seal of the
+// payload's protobuf encoding. keyID "" leaves the key id out, as codecs
+// that do not record one do.
+func sealByHand(t *testing.T, key []byte, keyID string, p *commonpb.Payload) *commonpb.Payload {
+	t.Helper()
+	block, err := aes.NewCipher(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gcm, err := cipher.NewGCM(block)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain, err := proto.Marshal(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nonce := bytes.Repeat([]byte{9}, gcm.NonceSize())
+	md := map[string][]byte{"encoding": []byte("binary/encrypted")}
+	if keyID != "" {
+		md["encryption-key-id"] = []byte(keyID)
+	}
+	return &commonpb.Payload{Metadata: md, Data: gcm.Seal(nonce, nonce, plain, nil)}
+}
+
+func TestAESGCMKeyRotation(t *testing.T) {
+	key1, key2, key3 := bytes.Repeat([]byte{1}, 32), bytes.Repeat([]byte{2}, 32), bytes.Repeat([]byte{3}, 16)
+	plain := &commonpb.Payload{Metadata: map[string][]byte{"encoding": []byte("json/plain")}, Data: []byte(`"s3cr3t"`)}
+
+	// Before the rotation: one key.
+	before := newCodec(t, key1, "2025-01")
+	enc1, err := before.Encode([]*commonpb.Payload{plain})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// After: key 2 is added last, so it encrypts; key 1 still decrypts.
+	after, err := codec.NewAESGCMKeys(codec.Key{ID: "2025-01", Key: key1}, codec.Key{ID: "2025-07", Key: key2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after.KeyID() != "2025-07" || !reflect.DeepEqual(after.KeyIDs(), []string{"2025-01", "2025-07"}) {
+		t.Fatalf("ids %q %q", after.KeyID(), after.KeyIDs())
+	}
+	enc2, err := after.Encode([]*commonpb.Payload{plain})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := string(enc2[0].Metadata["encryption-key-id"]); got != "2025-07" {
+		t.Fatalf("encrypted with %q, want the newest key", got)
+	}
+	// Payloads of earlier versions, written by hand: with the default
+	// (fingerprint) id, with no id, and with a named id.
+	defaultID, err := codec.NewAESGCMKeys(codec.Key{ID: "2025-07", Key: key2}, codec.Key{Key: key3})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	tests := []struct {
+		name    string
+		c       *codec.AESGCM
+		p       *commonpb.Payload
+		wantErr string
+	}{
+		{"old key, new codec", after, enc1[0], ""},
+		{"new key, new codec", after, enc2[0], ""},
+		{"new key, old codec", before, enc2[0], `payload encrypted with key "2025-07", but this codec has key "2025-01"; add that key to decrypt it`},
+		{"earlier version, named key", after, sealByHand(t, key1, "2025-01", plain), ""},
+		{"earlier version, fingerprint id", defaultID, sealByHand(t, key3, codec.KeyID(key3), plain), ""},
+		{"no key id: every key is tried", after, sealByHand(t, key2, "", plain), ""},
+		{"no key id, no key fits", defaultID, sealByHand(t, key1, "", plain),
+			`payload without a key id: none of the keys "2025-07", "` + codec.KeyID(key3) + `" decrypts it`},
+		{"unknown key", after, sealByHand(t, key3, "2024-12", plain), `payload encrypted with key "2024-12", but this codec has keys "2025-01", "2025-07"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out, err := tt.c.Decode([]*commonpb.Payload{tt.p})
+			if tt.wantErr == "" {
+				if err != nil || !proto.Equal(out[0], plain) {
+					t.Fatalf("got %v, %v", out, err)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Fatalf("err = %v, want %q", err, tt.wantErr)
+			}
+		})
+	}
+
+	if _, err := codec.NewAESGCMKeys(codec.Key{ID: "a", Key: key1}, codec.Key{ID: "a", Key: key2}); err == nil || !strings.Contains(err.Error(), `two keys have the id "a"`) {
+		t.Fatalf("duplicate ids: %v", err)
+	}
+	if _, err := codec.NewAESGCMKeys(); err == nil || !strings.Contains(err.Error(), "no key") {
+		t.Fatalf("no keys: %v", err)
+	}
+}
+
+func TestParseKeys(t *testing.T) {
+	hex1, hex2 := strings.Repeat("01", 32), strings.Repeat("02", 32)
+	b64 := "CgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgo="
+	tests := []struct {
+		name    string
+		in      string
+		want    []string // ids, "" for a key alone
+		wantErr string
+	}{
+		{"one key alone (the single-key format)", hex1 + "\n", []string{""}, ""},
+		{"one key alone, base64", b64, []string{""}, ""},
+		{"ids, newest last", "# keys\n\n2025-01=" + hex1 + "\n 2025-07 = " + b64 + " \n", []string{"2025-01", "2025-07"}, ""},
+		{"a key alone and a named one", hex1 + "\nnew=" + hex2, []string{"", "new"}, ""},
+		{"empty", "# nothing\n", nil, "no key; want a 256-bit key"},
+		{"duplicate id", "a=" + hex1 + "\na=" + hex2, nil, `line 2: key id "a" is also on line 1`},
+		{"duplicate key alone", hex1 + "\n" + hex1, nil, "line 2: key id \"sha256:"},
+		{"bad key", "a=" + hex1 + "\nb=abcd", nil, `line 2: key "b": hex key of 2 bytes`},
+		{"no id", "=" + hex1, nil, "line 1: not hex or base64"},
+		{"id with a space", "my key=" + hex1, nil, "a line is id=key or a key alone"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			keys, err := codec.ParseKeys(tt.in)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("err = %v, want %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			var ids []string
+			for _, k := range keys {
+				ids = append(ids, k.ID)
+				if len(k.Key) != 32 {
+					t.Errorf("key %q of %d bytes", k.ID, len(k.Key))
+				}
+			}
+			if !reflect.DeepEqual(ids, tt.want) {
+				t.Fatalf("ids %q, want %q", ids, tt.want)
+			}
+		})
+	}
+	dir := t.TempDir()
+	p := filepath.Join(dir, "codec.keys")
+	if err := os.WriteFile(p, []byte("old="+hex1+"\nnew="+hex2+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	keys, err := codec.LoadKeys(p)
+	if err != nil || len(keys) != 2 || keys[1].ID != "new" || keys[1].Key[0] != 2 {
+		t.Fatalf("LoadKeys: %v, %v", keys, err)
+	}
+	if _, err := codec.LoadKeys(filepath.Join(dir, "nope")); err == nil || !strings.Contains(err.Error(), "does not exist; want a 256-bit key") {
+		t.Fatalf("missing file: %v", err)
 	}
 }

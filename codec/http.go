@@ -1,6 +1,8 @@
 package codec
 
 import (
+	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -31,8 +33,12 @@ const MaxRequestBytes = 64 << 20
 // expect. Any path prefix is accepted, so one server may serve
 // https://codec.example.com/{namespace}/decode. Requests from a browser
 // are allowed from DefaultUIOrigins only (CORS).
+//
+// It asks for no credentials: anyone who reaches it can decrypt with it.
+// Serve it on a loopback address only, or use NewHTTPHandlerWithOptions
+// with an Authenticator.
 func NewHTTPHandler(codecs ...converter.PayloadCodec) http.Handler {
-	return NewHTTPHandlerWithOrigins(DefaultUIOrigins, codecs...)
+	return NewHTTPHandlerWithOptions(HTTPOptions{}, codecs...)
 }
 
 // NewHTTPHandlerWithOrigins is NewHTTPHandler with the Web UI origins
@@ -41,11 +47,41 @@ func NewHTTPHandler(codecs ...converter.PayloadCodec) http.Handler {
 // Go programs) are always served; a browser request from any other origin
 // is refused with 403.
 func NewHTTPHandlerWithOrigins(origins []string, codecs ...converter.PayloadCodec) http.Handler {
-	return &httpHandler{origins: append([]string(nil), origins...), next: converter.NewPayloadCodecHTTPHandler(codecs...)}
+	return NewHTTPHandlerWithOptions(HTTPOptions{Origins: origins}, codecs...)
+}
+
+// HTTPOptions configures a codec server made by NewHTTPHandlerWithOptions.
+type HTTPOptions struct {
+	// Origins are the Web UI origins allowed to call the server from a
+	// browser (see DefaultUIOrigins for the forms an origin may take).
+	// Nil means DefaultUIOrigins.
+	Origins []string
+	// Auth checks the credentials of every encode and decode request
+	// before its body is read; a request it refuses gets 401 and a JSON
+	// body {"error": "..."}. CORS preflight requests (OPTIONS), which
+	// browsers send without credentials, are answered without it. Nil
+	// means no credentials are asked for: only for a server on a loopback
+	// address. See TokenAuth, JWTAuth and AnyOf.
+	Auth Authenticator
+}
+
+// NewHTTPHandlerWithOptions is NewHTTPHandler with options: the allowed
+// Web UI origins, and the credentials requests must carry.
+func NewHTTPHandlerWithOptions(opts HTTPOptions, codecs ...converter.PayloadCodec) http.Handler {
+	origins := opts.Origins
+	if origins == nil {
+		origins = DefaultUIOrigins
+	}
+	return &httpHandler{
+		origins: append([]string(nil), origins...),
+		auth:    opts.Auth,
+		next:    converter.NewPayloadCodecHTTPHandler(codecs...),
+	}
 }
 
 type httpHandler struct {
 	origins []string
+	auth    Authenticator // nil: none
 	next    http.Handler
 }
 
@@ -79,10 +115,32 @@ func (h *httpHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusNoContent)
 		return
 	}
+	if h.auth != nil {
+		if err := h.auth.Authenticate(r); err != nil {
+			unauthorized(w, err)
+			return
+		}
+	}
 	if r.Body != nil {
 		r.Body = http.MaxBytesReader(w, r.Body, MaxRequestBytes)
 	}
 	h.next.ServeHTTP(w, r)
+}
+
+// unauthorized answers a request whose credentials were refused.
+func unauthorized(w http.ResponseWriter, err error) {
+	hdr := w.Header()
+	challenge := `Bearer realm="codec server"`
+	if !errors.Is(err, ErrNoCredentials) {
+		challenge += `, error="invalid_token"`
+	}
+	hdr.Set("WWW-Authenticate", challenge)
+	hdr.Set("Content-Type", "application/json")
+	hdr.Set("Cache-Control", "no-store")
+	w.WriteHeader(http.StatusUnauthorized)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(map[string]string{"error": "codec server: unauthorized: " + err.Error()})
 }
 
 // originAllowed matches origin against the allowed patterns.

@@ -60,3 +60,70 @@ func ParseKey(text string) ([]byte, error) {
 }
 
 func validKeySize(n int) bool { return n == 16 || n == 24 || n == 32 }
+
+// LoadKeys reads the keys of a codec from a file, for NewAESGCMKeys. The
+// file holds one key a line, oldest first, so the last key is the one that
+// encrypts:
+//
+//	# codec keys, newest last
+//	2025-01=9c1f...   (64 hex digits, or base64)
+//	2025-07=4b77...
+//
+// A line is "id=key", or a key alone (its id is then the key's
+// fingerprint, KeyID); blank lines and lines starting with # are ignored.
+// A file of one key alone, as LoadKey reads, is a valid key file. The file
+// should be readable by its owner only.
+func LoadKeys(path string) ([]Key, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("codec key file %s does not exist; %s", path, keyHint)
+		}
+		return nil, fmt.Errorf("read codec key file: %w", err)
+	}
+	keys, err := ParseKeys(string(b))
+	if err != nil {
+		return nil, fmt.Errorf("codec key file %s: %w", path, err)
+	}
+	return keys, nil
+}
+
+// ParseKeys reads keys written as LoadKeys reads them. A key given alone
+// has an empty ID.
+func ParseKeys(text string) ([]Key, error) {
+	var keys []Key
+	seen := map[string]int{}
+	for n, line := range strings.Split(text, "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		var k Key
+		if key, err := ParseKey(line); err == nil {
+			k.Key = key
+		} else {
+			id, text, ok := strings.Cut(line, "=")
+			id = strings.TrimSpace(id)
+			if !ok || id == "" || strings.ContainsAny(id, " \t") {
+				return nil, fmt.Errorf("line %d: %w; a line is id=key or a key alone", n+1, err)
+			}
+			if k.Key, err = ParseKey(text); err != nil {
+				return nil, fmt.Errorf("line %d: key %q: %w", n+1, id, err)
+			}
+			k.ID = id
+		}
+		id := k.ID
+		if id == "" {
+			id = KeyID(k.Key)
+		}
+		if prev, dup := seen[id]; dup {
+			return nil, fmt.Errorf("line %d: key id %q is also on line %d; give each key its own id", n+1, id, prev)
+		}
+		seen[id] = n + 1
+		keys = append(keys, k)
+	}
+	if len(keys) == 0 {
+		return nil, errors.New("no key; " + keyHint)
+	}
+	return keys, nil
+}
