@@ -25,8 +25,8 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/tsworker/tsworker/bundler"
-	"github.com/tsworker/tsworker/internal/wfmodule"
 	"github.com/tsworker/tsworker/internal/jsruntime"
+	"github.com/tsworker/tsworker/internal/wfmodule"
 )
 
 // Registry is where workflows are registered: a Go SDK worker, a

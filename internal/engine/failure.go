@@ -3,7 +3,6 @@ package engine
 import (
 	"errors"
 	"fmt"
-	"google.golang.org/protobuf/proto"
 	"slices"
 	"strings"
 
@@ -13,6 +12,7 @@ import (
 	failurepb "go.temporal.io/api/failure/v1"
 	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/temporal"
+	"google.golang.org/protobuf/proto"
 )
 
 // failureClasses are the run's failure constructors, registered by the
@@ -20,6 +20,7 @@ import (
 type failureClasses struct {
 	obj                                                                                                           *goja.Object // what the classes program evaluated to
 	temporal, application, server, cancelled, terminated, timeout, activity, child, alreadyStarted, continueAsNew *goja.Object
+	scopeProto                                                                                                    *goja.Object // CancellationScope.prototype
 }
 
 // ensureClasses runs the classes program in the run's VM on first use.
@@ -40,7 +41,7 @@ func (r *run) ensureClasses() *failureClasses {
 		activity: get("ActivityFailure"), child: get("ChildWorkflowFailure"),
 		alreadyStarted: get("WorkflowExecutionAlreadyStartedError"), continueAsNew: get("ContinueAsNew"),
 	}
-	r.scopeProto = get("CancellationScope").Get("prototype").ToObject(r.vm)
+	r.classes.scopeProto = get("CancellationScope").Get("prototype").ToObject(r.vm)
 	return &r.classes
 }
 
@@ -93,13 +94,6 @@ func (r *run) taskFailureValue(what string, v goja.Value) error {
 		msg = what + ": " + msg
 	}
 	return &WorkflowTaskError{Workflow: r.workflowType(), Message: msg, Stack: stack}
-}
-
-func (r *run) workflowType() string {
-	if r.ctx == nil {
-		return "(load)"
-	}
-	return workflowInfoType(r.ctx)
 }
 
 // describe renders a thrown JS value: "Name: message" and its stack.

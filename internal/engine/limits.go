@@ -156,34 +156,17 @@ func (w *watchdog) heapBytes() uint64 {
 	return w.sample[0].Value.Uint64()
 }
 
-// js runs fn as a stretch of JS execution under the watchdog; if the VM was
-// interrupted, the workflow task fails with the reason.
-func (r *run) js(fn func()) {
-	r.wd.enter()
-	defer func() {
-		reason := r.wd.leave()
-		p := recover()
-		if reason != nil {
-			panic(&WorkflowTaskError{Workflow: r.workflowType(), Message: reason.Error(), Stack: r.lastStack})
-		}
-		if p != nil {
-			panic(p)
-		}
-	}()
-	fn()
-}
-
 // uncatchable describes goja's uncatchable errors (interrupts, stack
 // overflow), keeping a short stack.
-func (r *run) uncatchable(err error) (msg string, ok bool) {
+func (l *loop) uncatchable(err error) (msg string, ok bool) {
 	var ie *goja.InterruptedError
 	if errors.As(err, &ie) {
-		r.lastStack = shortStack(ie.String())
+		l.lastStack = shortStack(ie.String())
 		return fmt.Sprint(ie.Value()), true
 	}
 	var so *goja.StackOverflowError
 	if errors.As(err, &so) {
-		r.lastStack = shortStack(so.String())
+		l.lastStack = shortStack(so.String())
 		return "RangeError: Maximum call stack size exceeded", true
 	}
 	return "", false
@@ -200,18 +183,4 @@ func shortStack(s string) string {
 		lines = append(lines[:12], fmt.Sprintf("\t... %d more frames", len(lines)-12))
 	}
 	return strings.Join(lines, "\n")
-}
-
-// jsErr is js for callers that answer with an error instead of failing the
-// task (queries, validators).
-func (r *run) jsErr(fn func()) (err error) {
-	r.wd.enter()
-	defer func() {
-		if reason := r.wd.leave(); reason != nil {
-			recover()
-			err = reason
-		}
-	}()
-	fn()
-	return nil
 }

@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"go.temporal.io/sdk/client"
-	"go.temporal.io/sdk/workflow"
 )
 
 // The metrics tsworker records, besides the Go SDK's own, on the handler of
@@ -101,21 +100,12 @@ func (m *workflowsMetrics) recordBundle(start, loadStart time.Time) {
 // record waits for the end of the task's new events.
 
 // endTask records the JS time of the task that is ending, if any.
-func (r *run) endTask() {
-	if r.tm == nil || r.wd.busy == 0 {
+func (l *loop) endTask() {
+	if l.tm == nil || l.wd.busy == 0 {
 		return
 	}
-	r.tm.jsTime.Record(r.wd.busy)
-	r.wd.busy = 0
-}
-
-// endTaskIfBlocking calls endTask when the loop's next Select blocks, which
-// ends the run's part of the current workflow task, unless that task was
-// replayed from history.
-func (r *run) endTaskIfBlocking() {
-	if r.tm != nil && !r.sel.HasPending() && !workflow.IsReplaying(r.ctx) {
-		r.endTask()
-	}
+	l.tm.jsTime.Record(l.wd.busy)
+	l.wd.busy = 0
 }
 
 // closeMetrics records what is left when the run ends and stops counting

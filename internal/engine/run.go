@@ -14,63 +14,26 @@ import (
 	"github.com/tsworker/tsworker/internal/jsruntime"
 )
 
-// run is one workflow run: its JS runtime and everything pending in it.
+// run is one workflow run: its event loop (and JS runtime), the state the
+// feature modules share (async context, failure classes, read-only mode),
+// and the feature modules' own state, made on first use.
 type run struct {
+	loop
 	w      *Workflows
-	ctx    workflow.Context // nil for the probe run of Load
 	in     *inbound
-	rt     *jsruntime.Runtime
-	vm     *goja.Runtime
 	logger log.Logger
 
-	sel     workflow.Selector
-	wakeCh  workflow.Channel // nudged when a message is queued
-	conds   []*cond
-	timers  map[int64]workflow.CancelFunc
-	timerID int64
+	root, cur, saved *asyncCtx // async context: the root's, the current one, the one before a job
 
 	classes failureClasses
 	goErrs  map[*goja.Object]error // Go errors behind JS values: failures to rethrow as they were, continue-as-new commands
 
-	root, cur, saved *asyncCtx // async context: the root's, the current one, the one before a job
-
-	signalHandlers map[string]*handler
-	queryHandlers  map[string]*handler
-	updateHandlers map[string]*handler
-	defaultSignal  *handler
-	delivering     bool
-	signalRuns     []*execution // async signal handlers still running
-	failure        goja.Value   // a Temporal failure thrown by a handler: fails the workflow
-	readOnly       string       // non-empty while a query handler or validator runs
-
-	scopes     map[*goja.Object]*scope // JS CancellationScope objects
-	scopeProto *goja.Object
-	cancelSeen bool  // the workflow was cancelled
-	ops        []*op // futures in the selector, to rebuild it
-	liveOps    int
-
-	// __stack_trace: JS stacks of pending operations (see stacktrace.go).
-	stacks        []stackCount
-	stacksChanged bool
-	selName       string
-	cbStack       string // stack of the operation whose callback runs
+	failure  goja.Value // a Temporal failure thrown by a handler: fails the workflow
+	readOnly string     // non-empty while a query handler or validator runs
 
 	failureClassesJS []*goja.Object // setWorkflowOptions failureExceptionTypes
 
-	wd        *watchdog
-	lastStack string // stack of the last uncatchable error
-
-	patches map[string]bool // patched() answers, for queries
-
-	tm *typeMetrics // metrics of the run's workflow type; nil without metrics
-}
-
-// op is a future the loop waits on.
-type op struct {
-	f     workflow.Future
-	cb    func(workflow.Future)
-	done  bool
-	stack string // JS stack where the workflow code started it
+	mods mods
 }
 
 // asyncCtx is what follows JS code across awaits (goja's async context
@@ -99,36 +62,23 @@ func (r *run) Exited() { r.cur = r.saved }
 // scopeCtx is the workflow context of the current cancellation scope.
 func (r *run) scopeCtx() workflow.Context { return r.cur.scope.ctx }
 
-// cond is a pending condition(): its predicate and the promise to settle.
-type cond struct {
-	fn       goja.Callable
-	resolve  func(any) error
-	cancel   workflow.CancelFunc // timeout timer, if any
-	done     bool
-	timedOut bool
-	stack    string // JS stack of the condition() call
-}
-
 func newRun(ctx workflow.Context, w *Workflows, in *inbound) *run {
-	r := &run{w: w, ctx: ctx, in: in, logger: workflow.GetLogger(ctx)}
+	r := &run{w: w, in: in, logger: workflow.GetLogger(ctx)}
 	info := workflow.GetInfo(ctx)
-	r.rt = jsruntime.New(jsruntime.Env{
+	rt := jsruntime.New(jsruntime.Env{
 		Now:    func() time.Time { return workflow.Now(ctx) },
 		Seed:   seedFor(info),
 		Log:    r.consoleLog,
 		Timers: r,
 	})
-	r.vm = r.rt.VM
-	r.initLimits()
+	r.root = &asyncCtx{scope: &scope{ctx: ctx, cancellable: true}}
+	r.cur = r.root
+	r.loop.init(ctx, rt, w.opts.Limits.withDefaults(), r.workflowCancelled)
 	if w.metrics != nil {
 		r.tm = w.metrics.runStarted(info.WorkflowType.Name)
 		r.wd.timed = r.tm != nil
 	}
-	r.root = &asyncCtx{scope: &scope{ctx: ctx, cancellable: true}}
-	r.cur = r.root
 	r.vm.SetAsyncContextTracker(r)
-	r.wakeCh = workflow.NewBufferedChannel(ctx, 1)
-	r.rebuildSelector()
 	r.installHost()
 	in.run = r
 	return r
@@ -138,9 +88,7 @@ func newRun(ctx workflow.Context, w *Workflows, in *inbound) *run {
 // context, to evaluate a bundle's top level in Load.
 func newProbeRun(w *Workflows) *run {
 	r := &run{w: w}
-	r.rt = jsruntime.New(jsruntime.Env{Log: func(string, string) {}})
-	r.vm = r.rt.VM
-	r.initLimits()
+	r.loop.init(nil, jsruntime.New(jsruntime.Env{Log: func(string, string) {}}), w.opts.Limits.withDefaults(), nil)
 	r.root = &asyncCtx{scope: &scope{cancellable: true}}
 	r.cur = r.root
 	r.installHost()
@@ -151,27 +99,6 @@ func (r *run) close() {
 	r.closeMetrics()
 	if r.in != nil && r.in.run == r {
 		r.in.run = nil
-	}
-}
-
-// wake makes a blocked loop iterate once more.
-func (r *run) wake() {
-	r.wakeCh.SendAsync(nil)
-}
-
-func (r *run) consoleLog(level, msg string) {
-	if r.logger == nil {
-		return
-	}
-	switch level {
-	case "debug":
-		r.logger.Debug(msg)
-	case "warn":
-		r.logger.Warn(msg)
-	case "error":
-		r.logger.Error(msg)
-	default:
-		r.logger.Info(msg)
 	}
 }
 
@@ -210,119 +137,135 @@ func (r *run) execute(name string, payloads []*commonpb.Payload) (result convert
 		if err != nil {
 			result, resErr = r.fail(err)
 			done = true
+		} else if p, ok := ret.Export().(*goja.Promise); ok {
+			r.watchRoot(p)
 		}
 	})
+	if !done {
+		if _, isPromise := ret.Export().(*goja.Promise); !isPromise {
+			result, resErr = r.complete(name, ret)
+			done = true
+		}
+	}
 	if done {
+		r.turnEnded()
 		return result, resErr
 	}
-	root, isPromise := ret.Export().(*goja.Promise)
-	for isPromise {
-		r.js(func() {
-			r.deliverSignals()
-			r.checkConditions()
-		})
+	r.drive(func() bool {
+		r.deliverSignals()
+		if r.mods.timers != nil {
+			r.mods.timers.checkConditions()
+		}
 		if r.failure != nil {
-			return r.failValue(r.failure)
+			result, resErr = r.failValue(r.failure)
+			return true
 		}
-		switch root.State() {
+		switch root := ret.Export().(*goja.Promise); root.State() {
 		case goja.PromiseStateFulfilled:
-			ret, isPromise = root.Result(), false
-			continue
+			result, resErr = r.complete(name, root.Result())
+			return true
 		case goja.PromiseStateRejected:
-			return r.failValue(root.Result())
+			result, resErr = r.failValue(root.Result())
+			return true
 		}
-		r.endTaskIfBlocking()
-		r.nameSelector()
-		r.sel.Select(r.ctx)
-	}
+		return false
+	})
+	return result, resErr
+}
+
+// complete ends the run with the workflow function's value.
+func (r *run) complete(name string, v goja.Value) (converter.RawValue, error) {
 	r.warnUnfinishedSignals()
-	p, err := r.rt.ToPayload(ret)
+	p, err := r.rt.ToPayload(v)
 	if err != nil {
 		panic(fmt.Errorf("workflow %s returned a value that cannot be serialized: %w", name, err))
 	}
 	return converter.NewRawValue(p), nil
 }
 
-// checkConditions settles every condition() whose predicate is now true,
-// until none changes: a resolved condition may make another one true.
-func (r *run) checkConditions() {
-	for changed := true; changed; {
-		changed = false
-		for i := 0; i < len(r.conds); i++ {
-			c := r.conds[i]
-			if c.done {
-				r.releaseStack(c.stack)
-				r.conds = append(r.conds[:i], r.conds[i+1:]...)
-				i--
-				continue
-			}
-			v, err := c.fn(goja.Undefined())
-			if err != nil {
-				panic(r.taskFailure("condition predicate threw", err))
-			}
-			if v.ToBoolean() {
-				c.done = true
-				if c.cancel != nil {
-					c.cancel()
-				}
-				r.releaseStack(c.stack)
-				r.conds = append(r.conds[:i], r.conds[i+1:]...)
-				i--
-				_ = c.resolve(true)
-				changed = true
-			}
+// deliverSignals hands queued signals to their handlers (see messages).
+func (r *run) deliverSignals() {
+	if r.mods.messages != nil {
+		r.mods.messages.deliverSignals()
+	}
+}
+
+// warnUnfinishedSignals warns about async signal handlers still running.
+func (r *run) warnUnfinishedSignals() {
+	if r.mods.messages != nil {
+		r.mods.messages.warnUnfinishedSignals()
+	}
+}
+
+// SetTimeout implements setTimeout (jsruntime.Timers) with a durable timer.
+func (r *run) SetTimeout(fn goja.Callable, ms int64, args []goja.Value) int64 {
+	return r.timers().setTimeout(fn, ms, args)
+}
+
+// ClearTimeout implements clearTimeout (jsruntime.Timers).
+func (r *run) ClearTimeout(id int64) {
+	if r.mods.timers != nil {
+		r.mods.timers.clearTimeout(id)
+	}
+}
+
+// workflowCancelled cancels the root scope when the workflow is cancelled.
+func (r *run) workflowCancelled() {
+	r.cancelScope(r.root.scope, r.cancelledFailure("Workflow cancelled"))
+}
+
+// requireContext throws when a workflow API is used outside a workflow run
+// (at the top level of the workflows file).
+func (r *run) requireContext(api string) {
+	if r.ctx == nil {
+		panic(r.vm.NewTypeError("%s() may only be called from a workflow function, not at the top level of the workflows file", api))
+	}
+}
+
+// enterReadOnly marks the run read-only (queries, validators) until the
+// returned function is called.
+func (r *run) enterReadOnly(what string) func() {
+	prev := r.readOnly
+	r.readOnly = what
+	return func() { r.readOnly = prev }
+}
+
+// requireWritable throws when api is called from a query handler or an
+// update validator, which must not change the workflow.
+func (r *run) requireWritable(api string) {
+	if r.readOnly != "" {
+		panic(r.vm.NewTypeError("%s() cannot be used in a %s: query handlers and update validators must not change the workflow", api, r.readOnly))
+	}
+}
+
+// payloadArgs encodes a JS array of arguments as payloads the Go SDK passes
+// through unchanged.
+func (r *run) payloadArgs(v goja.Value) ([]any, error) {
+	o, ok := v.(*goja.Object)
+	if !ok {
+		return nil, nil
+	}
+	n := int(o.Get("length").ToInteger())
+	out := make([]any, n)
+	for i := 0; i < n; i++ {
+		p, err := r.rt.ToPayload(o.Get(fmt.Sprint(i)))
+		if err != nil {
+			return nil, fmt.Errorf("argument %d: %w", i, err)
 		}
+		out[i] = converter.NewRawValue(p)
 	}
+	return out, nil
 }
 
-// await adds f to the loop's selector; cb runs on the loop when f is ready.
-func (r *run) await(f workflow.Future, cb func(workflow.Future)) {
-	o := &op{f: f, cb: cb, stack: r.holdStack(r.waitStack())}
-	r.ops = append(r.ops, o)
-	r.liveOps++
-	r.addOp(o)
-}
-
-func (r *run) addOp(o *op) {
-	r.sel.AddFuture(o.f, func(f workflow.Future) {
-		o.done = true
-		r.liveOps--
-		r.releaseStack(o.stack)
-		if len(r.ops) > 32 && r.liveOps < len(r.ops)/2 {
-			r.compactOps()
+// decodeArgs decodes payloads as JS values.
+func (r *run) decodeArgs(payloads []*commonpb.Payload) ([]goja.Value, error) {
+	args := make([]goja.Value, len(payloads))
+	for i, p := range payloads {
+		v, err := r.rt.FromPayload(p)
+		if err != nil {
+			return nil, fmt.Errorf("decode argument %d: %w", i, err)
 		}
-		r.cbStack = o.stack
-		r.js(func() { o.cb(f) })
-		r.cbStack = ""
-	})
-}
-
-func (r *run) compactOps() {
-	live := r.ops[:0]
-	for _, o := range r.ops {
-		if !o.done {
-			live = append(live, o)
-		}
+		args[i] = v
 	}
-	clear(r.ops[len(live):])
-	r.ops = live
-}
-
-// rebuildSelector makes a new selector over everything pending.
-func (r *run) rebuildSelector() {
-	r.sel = r.newLoopSelector()
-	r.sel.AddReceive(r.wakeCh, func(c workflow.ReceiveChannel, more bool) { c.ReceiveAsync(nil) })
-	if !r.cancelSeen {
-		r.watchWorkflowCancel()
-	}
-	r.compactOps()
-	for _, o := range r.ops {
-		r.addOp(o)
-	}
-}
-
-func (r *run) initLimits() {
-	l := r.w.opts.Limits.withDefaults()
-	r.wd = &watchdog{limits: l, vm: r.vm}
-	r.vm.SetMaxCallStackSize(l.MaxCallStackSize)
+	return args, nil
 }

@@ -31,10 +31,10 @@ const maxStackFrames = 10
 // waitStack returns the formatted JS stack of the code running now, or,
 // when no JS is on the stack (an operation started from a callback), the
 // stack of the operation whose callback runs.
-func (r *run) waitStack() string {
+func (l *loop) waitStack() string {
 	var b strings.Builder
 	n := 0
-	for _, f := range r.vm.CaptureCallStack(maxStackFrames+4, nil) {
+	for _, f := range l.vm.CaptureCallStack(maxStackFrames+4, nil) {
 		pos := f.Position()
 		name := f.FuncName()
 		switch {
@@ -67,7 +67,7 @@ func (r *run) waitStack() string {
 		}
 	}
 	if n == 0 {
-		return r.cbStack
+		return l.cbStack
 	}
 	return b.String()
 }
@@ -82,31 +82,31 @@ type stackCount struct {
 
 // holdStack counts one more pending operation started at stack s and
 // returns s, shared with the other operations started at the same stack.
-func (r *run) holdStack(s string) string {
+func (l *loop) holdStack(s string) string {
 	if s == "" {
 		return ""
 	}
-	for i := range r.stacks {
-		if r.stacks[i].stack == s {
-			r.stacks[i].n++
-			return r.stacks[i].stack
+	for i := range l.stacks {
+		if l.stacks[i].stack == s {
+			l.stacks[i].n++
+			return l.stacks[i].stack
 		}
 	}
-	r.stacks = append(r.stacks, stackCount{s, 1})
-	r.stacksChanged = true
+	l.stacks = append(l.stacks, stackCount{s, 1})
+	l.stacksChanged = true
 	return s
 }
 
 // releaseStack counts one pending operation started at stack s less.
-func (r *run) releaseStack(s string) {
+func (l *loop) releaseStack(s string) {
 	if s == "" {
 		return
 	}
-	for i := range r.stacks {
-		if r.stacks[i].stack == s {
-			if r.stacks[i].n--; r.stacks[i].n == 0 {
-				r.stacks = slices.Delete(r.stacks, i, i+1)
-				r.stacksChanged = true
+	for i := range l.stacks {
+		if l.stacks[i].stack == s {
+			if l.stacks[i].n--; l.stacks[i].n == 0 {
+				l.stacks = slices.Delete(l.stacks, i, i+1)
+				l.stacksChanged = true
 			}
 			return
 		}
@@ -115,30 +115,30 @@ func (r *run) releaseStack(s string) {
 
 // nameSelector renames the loop's selector after the pending stacks when
 // their set changed since the selector was made.
-func (r *run) nameSelector() {
-	if !r.stacksChanged {
+func (l *loop) nameSelector() {
+	if !l.stacksChanged {
 		return
 	}
-	r.stacksChanged = false
+	l.stacksChanged = false
 	name := "selector"
-	if len(r.stacks) > 0 {
-		keys := make([]string, len(r.stacks))
-		for i, sc := range r.stacks {
+	if len(l.stacks) > 0 {
+		keys := make([]string, len(l.stacks))
+		for i, sc := range l.stacks {
 			keys[i] = sc.stack
 		}
 		slices.Sort(keys)
 		name = "JavaScript promises]\n" + strings.Join(keys, "\n\n") + "\n\n[Go selector"
 	}
-	if name != r.selName {
-		r.selName = name
-		r.rebuildSelector()
+	if name != l.selName {
+		l.selName = name
+		l.rebuildSelector()
 	}
 }
 
 // newLoopSelector makes an empty selector named for __stack_trace.
-func (r *run) newLoopSelector() workflow.Selector {
-	if r.selName == "" {
-		return workflow.NewSelector(r.ctx)
+func (l *loop) newLoopSelector() workflow.Selector {
+	if l.selName == "" {
+		return workflow.NewSelector(l.ctx)
 	}
-	return workflow.NewNamedSelector(r.ctx, r.selName)
+	return workflow.NewNamedSelector(l.ctx, l.selName)
 }

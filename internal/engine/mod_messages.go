@@ -42,6 +42,27 @@ func repeat(t reflect.Type, n int) []reflect.Type {
 	return out
 }
 
+// messagesModule: signals, queries and updates.
+var messagesModule = module{name: "messages", exports: exports{
+	"setHandler":              func(r *run) any { return r.messages().setHandler },
+	"setDefaultSignalHandler": func(r *run) any { return r.messages().setDefaultSignalHandler },
+	"currentUpdateInfo":       func(r *run) any { return r.messages().currentUpdateInfo },
+	"allHandlersFinished":     func(r *run) any { return r.messages().allHandlersFinished },
+}}
+
+// messages is a run's message handlers and the signal handlers still
+// running. Signals wait in the run's inbound interceptor, in history
+// order, until a handler takes them (deliverSignals).
+type messages struct {
+	*run
+	signalHandlers map[string]*handler
+	queryHandlers  map[string]*handler
+	updateHandlers map[string]*handler
+	defaultSignal  *handler
+	delivering     bool
+	signalRuns     []*execution // async signal handlers still running
+}
+
 // handler is a JS message handler set with setHandler.
 type handler struct {
 	fn          goja.Callable
@@ -57,7 +78,7 @@ type execution struct {
 }
 
 // setHandler implements setHandler(def, handler, options).
-func (r *run) setHandler(c goja.FunctionCall) goja.Value {
+func (r *messages) setHandler(c goja.FunctionCall) goja.Value {
 	r.requireContext("setHandler")
 	r.requireWritable("setHandler")
 	def, ok := c.Argument(0).(*goja.Object)
@@ -98,7 +119,7 @@ func (r *run) setHandler(c goja.FunctionCall) goja.Value {
 	return goja.Undefined()
 }
 
-func (r *run) setSignalHandler(name string, h *handler) {
+func (r *messages) setSignalHandler(name string, h *handler) {
 	if r.signalHandlers == nil {
 		r.signalHandlers = map[string]*handler{}
 	}
@@ -112,7 +133,7 @@ func (r *run) setSignalHandler(name string, h *handler) {
 	r.deliverSignals()
 }
 
-func (r *run) setDefaultSignalHandler(c goja.FunctionCall) goja.Value {
+func (r *messages) setDefaultSignalHandler(c goja.FunctionCall) goja.Value {
 	r.requireContext("setDefaultSignalHandler")
 	r.requireWritable("setDefaultSignalHandler")
 	if v := c.Argument(0); goja.IsUndefined(v) || goja.IsNull(v) {
@@ -130,7 +151,7 @@ func (r *run) setDefaultSignalHandler(c goja.FunctionCall) goja.Value {
 // A signal without a handler stays queued until one is set (or a default
 // handler is), as in the TypeScript SDK; later signals that have a handler
 // are not held up by it.
-func (r *run) deliverSignals() {
+func (r *messages) deliverSignals() {
 	if r.in == nil || r.delivering {
 		return
 	}
@@ -158,7 +179,7 @@ func (r *run) deliverSignals() {
 	}
 }
 
-func (r *run) callSignalHandler(s signal, h *handler, isDefault bool) {
+func (r *messages) callSignalHandler(s signal, h *handler, isDefault bool) {
 	args := make([]goja.Value, 0, len(s.payloads)+1)
 	if isDefault {
 		args = append(args, r.vm.ToValue(s.name))
@@ -182,6 +203,7 @@ func (r *run) callSignalHandler(s signal, h *handler, isDefault bool) {
 	p, ok := ret.Export().(*goja.Promise)
 	if !ok || p.State() != goja.PromiseStatePending {
 		if ok && p.State() == goja.PromiseStateRejected {
+			r.forgetRejection(p) // read here: not an unhandled rejection
 			r.handlerRejected("signal handler "+s.name, p.Result())
 		}
 		return
@@ -203,7 +225,7 @@ func (r *run) callSignalHandler(s signal, h *handler, isDefault bool) {
 
 // handlerFailed records an exception thrown by a message handler: a Temporal
 // failure fails the workflow, anything else the workflow task.
-func (r *run) handlerFailed(what string, err error) {
+func (r *messages) handlerFailed(what string, err error) {
 	var ex *goja.Exception
 	if errors.As(err, &ex) {
 		r.handlerRejected(what, ex.Value())
@@ -212,7 +234,7 @@ func (r *run) handlerFailed(what string, err error) {
 	panic(r.taskFailure(what, err))
 }
 
-func (r *run) handlerRejected(what string, v goja.Value) {
+func (r *messages) handlerRejected(what string, v goja.Value) {
 	if r.instanceOf(v, r.classes.temporal) {
 		if r.failure == nil {
 			r.failure = v
@@ -223,17 +245,9 @@ func (r *run) handlerRejected(what string, v goja.Value) {
 	panic(r.taskFailureValue(what+" failed", v))
 }
 
-// onSettle calls cb once p settles, from within the JS job queue.
-func (r *run) onSettle(p *goja.Promise, cb func(v goja.Value, rejected bool)) {
-	then, _ := goja.AssertFunction(r.vm.ToValue(p).ToObject(r.vm).Get("then"))
-	onOK := r.vm.ToValue(func(c goja.FunctionCall) goja.Value { cb(c.Argument(0), false); return goja.Undefined() })
-	onErr := r.vm.ToValue(func(c goja.FunctionCall) goja.Value { cb(c.Argument(0), true); return goja.Undefined() })
-	_, _ = then(r.vm.ToValue(p), onOK, onErr)
-}
-
 // ---- queries -------------------------------------------------------------
 
-func (r *run) setQueryHandler(name string, h *handler) {
+func (r *messages) setQueryHandler(name string, h *handler) {
 	if r.queryHandlers == nil {
 		r.queryHandlers = map[string]*handler{}
 	}
@@ -256,7 +270,7 @@ func (r *run) setQueryHandler(name string, h *handler) {
 }
 
 // query runs a query handler: synchronously and read-only.
-func (r *run) query(name string, payloads []*commonpb.Payload) (converter.RawValue, error) {
+func (r *messages) query(name string, payloads []*commonpb.Payload) (converter.RawValue, error) {
 	h := r.queryHandlers[name]
 	if h == nil {
 		return converter.RawValue{}, fmt.Errorf("Workflow did not register a handler for %s. Registered queries: [%s]", name, strings.Join(r.queryNames(), ", "))
@@ -275,7 +289,8 @@ func (r *run) query(name string, payloads []*commonpb.Payload) (converter.RawVal
 	if err != nil {
 		return converter.RawValue{}, r.messageError(err)
 	}
-	if _, ok := ret.Export().(*goja.Promise); ok {
+	if p, ok := ret.Export().(*goja.Promise); ok {
+		r.forgetRejection(p) // the query fails instead
 		return converter.RawValue{}, errors.New("Query handlers should not return a Promise")
 	}
 	p, err := r.rt.ToPayload(ret)
@@ -285,7 +300,7 @@ func (r *run) query(name string, payloads []*commonpb.Payload) (converter.RawVal
 	return converter.NewRawValue(p), nil
 }
 
-func (r *run) queryNames() []string {
+func (r *messages) queryNames() []string {
 	var out []string
 	for k, h := range r.queryHandlers {
 		if h != nil {
@@ -298,7 +313,7 @@ func (r *run) queryNames() []string {
 
 // ---- updates -------------------------------------------------------------
 
-func (r *run) setUpdateHandler(name string, h *handler) {
+func (r *messages) setUpdateHandler(name string, h *handler) {
 	if r.updateHandlers == nil {
 		r.updateHandlers = map[string]*handler{}
 	}
@@ -327,7 +342,7 @@ func (r *run) setUpdateHandler(name string, h *handler) {
 	}
 }
 
-func (r *run) updateHandler(name string) (*handler, error) {
+func (r *messages) updateHandler(name string) (*handler, error) {
 	h := r.updateHandlers[name]
 	if h == nil {
 		var names []string
@@ -344,7 +359,7 @@ func (r *run) updateHandler(name string) (*handler, error) {
 
 // validateUpdate runs an update's validator, read-only. A throw rejects the
 // update before it is written to history.
-func (r *run) validateUpdate(name string, payloads []*commonpb.Payload) error {
+func (r *messages) validateUpdate(name string, payloads []*commonpb.Payload) error {
 	// Signals that came before this update in history are handled first,
 	// as in the TypeScript SDK.
 	r.js(r.deliverSignals)
@@ -364,7 +379,8 @@ func (r *run) validateUpdate(name string, payloads []*commonpb.Payload) error {
 	if err != nil {
 		return r.messageError(err)
 	}
-	if _, ok := ret.Export().(*goja.Promise); ok {
+	if p, ok := ret.Export().(*goja.Promise); ok {
+		r.forgetRejection(p) // the update is rejected instead
 		return temporal.NewApplicationError("Update validators must be synchronous", "Error")
 	}
 	return nil
@@ -372,7 +388,7 @@ func (r *run) validateUpdate(name string, payloads []*commonpb.Payload) error {
 
 // update runs an update handler on the update's own coroutine, waiting for
 // its promise, which settles as the run's loop makes progress.
-func (r *run) update(ctx workflow.Context, name string, payloads []*commonpb.Payload) (converter.RawValue, error) {
+func (r *messages) update(ctx workflow.Context, name string, payloads []*commonpb.Payload) (converter.RawValue, error) {
 	r.js(r.deliverSignals)
 	h, err := r.updateHandler(name)
 	if err != nil {
@@ -422,7 +438,7 @@ func (r *run) update(ctx workflow.Context, name string, payloads []*commonpb.Pay
 
 // updateFailure: a Temporal failure fails the update; anything else fails
 // the workflow task, as in the TypeScript SDK.
-func (r *run) updateFailure(name string, v goja.Value) error {
+func (r *messages) updateFailure(name string, v goja.Value) error {
 	if r.instanceOf(v, r.classes.temporal) {
 		return r.toGoError(v)
 	}
@@ -431,7 +447,7 @@ func (r *run) updateFailure(name string, v goja.Value) error {
 
 // messageError turns an exception from a query handler or validator into
 // the error the caller receives.
-func (r *run) messageError(err error) error {
+func (r *messages) messageError(err error) error {
 	var ex *goja.Exception
 	if !errors.As(err, &ex) {
 		return err
@@ -451,7 +467,7 @@ func (r *run) messageError(err error) error {
 	return temporal.NewApplicationError(msg, typ)
 }
 
-func (r *run) currentUpdateInfo(goja.FunctionCall) goja.Value {
+func (r *messages) currentUpdateInfo(goja.FunctionCall) goja.Value {
 	if r.cur == nil || r.cur.updateID == "" {
 		return goja.Undefined()
 	}
@@ -461,13 +477,13 @@ func (r *run) currentUpdateInfo(goja.FunctionCall) goja.Value {
 	return o
 }
 
-func (r *run) allHandlersFinished(goja.FunctionCall) goja.Value {
+func (r *messages) allHandlersFinished(goja.FunctionCall) goja.Value {
 	return r.vm.ToValue(len(r.signalRuns) == 0 && workflow.AllHandlersFinished(r.ctx))
 }
 
 // warnUnfinishedSignals logs the TypeScript SDK's warning when the workflow
 // completes while async signal handlers still run.
-func (r *run) warnUnfinishedSignals() {
+func (r *messages) warnUnfinishedSignals() {
 	counts := map[string]int{}
 	var names []string
 	for _, e := range r.signalRuns {
@@ -501,18 +517,6 @@ const unfinishedSignalMessage = "[TMPRL1102] Workflow finished while a signal ha
 	"then you can disable this warning by passing an option when setting the handler: " +
 	"`workflow.setHandler(mySignal, mySignalHandler, {unfinishedPolicy: HandlerUnfinishedPolicy.ABANDON});`."
 
-func (r *run) decodeArgs(payloads []*commonpb.Payload) ([]goja.Value, error) {
-	args := make([]goja.Value, len(payloads))
-	for i, p := range payloads {
-		v, err := r.rt.FromPayload(p)
-		if err != nil {
-			return nil, fmt.Errorf("decode argument %d: %w", i, err)
-		}
-		args[i] = v
-	}
-	return args, nil
-}
-
 // rawArgs collects the payloads of a handler's RawValue parameters, up to the
 // first empty one.
 func rawArgs(in []reflect.Value) []*commonpb.Payload {
@@ -532,20 +536,4 @@ func errValue(err error) reflect.Value {
 		return reflect.Zero(errorType)
 	}
 	return reflect.ValueOf(&err).Elem()
-}
-
-// enterReadOnly marks the run read-only (queries, validators) until the
-// returned function is called.
-func (r *run) enterReadOnly(what string) func() {
-	prev := r.readOnly
-	r.readOnly = what
-	return func() { r.readOnly = prev }
-}
-
-// requireWritable throws when api is called from a query handler or an
-// update validator, which must not change the workflow.
-func (r *run) requireWritable(api string) {
-	if r.readOnly != "" {
-		panic(r.vm.NewTypeError("%s() cannot be used in a %s: query handlers and update validators must not change the workflow", api, r.readOnly))
-	}
 }

@@ -1,0 +1,249 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"reflect"
+	"time"
+
+	"github.com/dop251/goja"
+	"go.temporal.io/sdk/converter"
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+)
+
+// activitiesModule: activities and local activities (proxyActivities and
+// proxyLocalActivities call these).
+var activitiesModule = module{name: "activities", exports: exports{
+	"activity":      func(r *run) any { return activities{r}.activity },
+	"localActivity": func(r *run) any { return activities{r}.localActivity },
+}}
+
+// activities schedules activities; it has no state of its own.
+type activities struct{ *run }
+
+func (r activities) activity(c goja.FunctionCall) goja.Value {
+	r.requireContext("proxyActivities")
+	r.requireWritable("activity " + c.Argument(0).String())
+	name := c.Argument(0).String()
+	opts, err := r.activityOptions(c.Argument(2))
+	if err != nil {
+		panic(r.vm.NewTypeError("%v", err))
+	}
+	args, err := r.payloadArgs(c.Argument(1))
+	if err != nil {
+		panic(r.vm.NewTypeError("activity %s: %v", name, err))
+	}
+	sc := r.cur.scope
+	if sc.consideredCancelled() {
+		return r.rejectedPromise(sc.reason)
+	}
+	p, resolve, reject := r.vm.NewPromise()
+	ctx := sc.ctx
+	settled := false
+	if opts.abandon {
+		// ABANDON: no cancel request reaches the activity; the workflow
+		// sees it cancelled at once.
+		ctx, _ = workflow.NewDisconnectedContext(ctx)
+		sc.onCancel(func(goja.Value) {
+			if !settled {
+				settled = true
+				_ = reject(r.abandonedActivity(name))
+			}
+		})
+	}
+	f := workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, opts.ActivityOptions), name, args...)
+	r.await(f, func(f workflow.Future) {
+		if settled {
+			return
+		}
+		settled = true
+		var raw converter.RawValue
+		if err := f.Get(r.ctx, &raw); err != nil {
+			var actErr *temporal.ActivityError
+			if !errors.As(err, &actErr) && temporal.IsCanceledError(err) {
+				// TRY_CANCEL: the Go SDK gives a bare cancellation; the
+				// TypeScript SDK an ActivityFailure around it.
+				_ = reject(r.abandonedActivity(name))
+				return
+			}
+			_ = reject(r.toJSError(err))
+			return
+		}
+		_ = resolve(r.payloadToJS(raw.Payload()))
+	})
+	return r.vm.ToValue(p)
+}
+
+// activityOptions are the Go SDK's options plus what it lacks.
+type activityOptions struct {
+	workflow.ActivityOptions
+	abandon bool // cancellationType ABANDON
+}
+
+func (r activities) activityOptions(v goja.Value) (activityOptions, error) {
+	var out activityOptions
+	ao := &out.ActivityOptions
+	o, ok := v.(*goja.Object)
+	if !ok {
+		return out, fmt.Errorf("proxyActivities: options must be an object")
+	}
+	var err error
+	for _, f := range []struct {
+		key string
+		dst *time.Duration
+	}{
+		{"startToCloseTimeout", &ao.StartToCloseTimeout},
+		{"scheduleToCloseTimeout", &ao.ScheduleToCloseTimeout},
+		{"scheduleToStartTimeout", &ao.ScheduleToStartTimeout},
+		{"heartbeatTimeout", &ao.HeartbeatTimeout},
+	} {
+		if *f.dst, err = optDuration(o, f.key); err != nil {
+			return out, fmt.Errorf("activity options: %w", err)
+		}
+	}
+	if ao.StartToCloseTimeout == 0 && ao.ScheduleToCloseTimeout == 0 {
+		return out, fmt.Errorf("Required either scheduleToCloseTimeout or startToCloseTimeout")
+	}
+	ao.TaskQueue = str2(o.Get("taskQueue"))
+	ao.ActivityID = str2(o.Get("activityId"))
+	ao.Summary = str2(o.Get("summary"))
+	if ao.RetryPolicy, err = r.retryPolicy(o.Get("retry")); err != nil {
+		return out, fmt.Errorf("activity options: retry: %w", err)
+	}
+	switch ct := str2(o.Get("cancellationType")); ct {
+	case "", "WAIT_CANCELLATION_COMPLETED":
+		ao.WaitForCancellation = true
+	case "TRY_CANCEL":
+	case "ABANDON":
+		out.abandon = true
+	default:
+		return out, fmt.Errorf("activity options: unknown cancellationType %q; use ActivityCancellationType.TRY_CANCEL, WAIT_CANCELLATION_COMPLETED or ABANDON", ct)
+	}
+	return out, nil
+}
+
+func (r *run) retryPolicy(v goja.Value) (*temporal.RetryPolicy, error) {
+	o, ok := v.(*goja.Object)
+	if !ok {
+		return nil, nil
+	}
+	rp := &temporal.RetryPolicy{}
+	var err error
+	if rp.InitialInterval, err = optDuration(o, "initialInterval"); err != nil {
+		return nil, err
+	}
+	if rp.MaximumInterval, err = optDuration(o, "maximumInterval"); err != nil {
+		return nil, err
+	}
+	if b := o.Get("backoffCoefficient"); b != nil && !goja.IsUndefined(b) {
+		rp.BackoffCoefficient = b.ToFloat()
+	}
+	if m := o.Get("maximumAttempts"); m != nil && !goja.IsUndefined(m) {
+		rp.MaximumAttempts = int32(m.ToInteger())
+	}
+	if n, ok := o.Get("nonRetryableErrorTypes").(*goja.Object); ok {
+		if err := r.vm.ExportTo(n, &rp.NonRetryableErrorTypes); err != nil {
+			return nil, fmt.Errorf("nonRetryableErrorTypes: %w", err)
+		}
+	}
+	return rp, nil
+}
+
+func (r activities) localActivity(c goja.FunctionCall) goja.Value {
+	r.requireContext("proxyLocalActivities")
+	name := c.Argument(0).String()
+	r.requireWritable("local activity " + name)
+	o, ok := c.Argument(2).(*goja.Object)
+	if !ok {
+		panic(r.vm.NewTypeError("proxyLocalActivities: options must be an object"))
+	}
+	var lo workflow.LocalActivityOptions
+	var err error
+	if lo.StartToCloseTimeout, err = optDuration(o, "startToCloseTimeout"); err != nil {
+		panic(r.vm.NewTypeError("local activity options: %v", err))
+	}
+	if lo.ScheduleToCloseTimeout, err = optDuration(o, "scheduleToCloseTimeout"); err != nil {
+		panic(r.vm.NewTypeError("local activity options: %v", err))
+	}
+	if lo.StartToCloseTimeout == 0 && lo.ScheduleToCloseTimeout == 0 {
+		panic(r.vm.NewTypeError("Required either scheduleToCloseTimeout or startToCloseTimeout"))
+	}
+	if lo.RetryPolicy, err = r.retryPolicy(o.Get("retry")); err != nil {
+		panic(r.vm.NewTypeError("local activity options: retry: %v", err))
+	}
+	// localRetryThreshold: the Go SDK retries a local activity in the worker
+	// while the backoff is at most the workflow task timeout and waits on a
+	// durable timer for longer backoffs; that timeout is the threshold.
+	if _, err := optDuration(o, "localRetryThreshold"); err != nil {
+		panic(r.vm.NewTypeError("local activity options: %v", err))
+	}
+	args, err := r.payloadArgs(c.Argument(1))
+	if err != nil {
+		panic(r.vm.NewTypeError("local activity %s: %v", name, err))
+	}
+	sc := r.cur.scope
+	if sc.consideredCancelled() {
+		return r.rejectedPromise(sc.reason)
+	}
+	goArgs, err := r.localArgs(name, args)
+	if err != nil {
+		panic(r.vm.NewTypeError("local activity %s: %v", name, err))
+	}
+	p, resolve, reject := r.vm.NewPromise()
+	f := workflow.ExecuteLocalActivity(workflow.WithLocalActivityOptions(sc.ctx, lo), name, goArgs...)
+	r.await(f, func(f workflow.Future) {
+		var raw converter.RawValue
+		err := f.Get(r.ctx, &raw)
+		switch {
+		case err == nil:
+			_ = resolve(r.payloadToJS(raw.Payload()))
+		case sc.consideredCancelled():
+			_ = reject(sc.reason)
+		default:
+			// The TypeScript SDK rejects with the activity's own failure,
+			// not an ActivityFailure around it.
+			var actErr *temporal.ActivityError
+			if errors.As(err, &actErr) && errors.Unwrap(actErr) != nil {
+				err = errors.Unwrap(actErr)
+			}
+			_ = reject(r.toJSError(err))
+		}
+	})
+	return r.vm.ToValue(p)
+}
+
+// localArgs decodes local activity arguments to the parameter types of the
+// Go function registered under name. Unknown names (as in a replayer, where
+// nothing runs) keep the payloads.
+func (r activities) localArgs(name string, args []any) ([]any, error) {
+	if r.in == nil || r.in.lookup == nil {
+		return args, nil
+	}
+	fn, ok := r.in.lookup(name)
+	if !ok {
+		return args, nil
+	}
+	t := reflect.TypeOf(fn)
+	first := 0
+	if t.NumIn() > 0 && t.In(0) == contextType {
+		first = 1
+	}
+	n := t.NumIn() - first
+	out := make([]any, n)
+	dc := converter.GetDefaultDataConverter()
+	for i := 0; i < n; i++ {
+		pt := t.In(first + i)
+		ptr := reflect.New(pt)
+		if i < len(args) {
+			if err := dc.FromPayload(args[i].(converter.RawValue).Payload(), ptr.Interface()); err != nil {
+				return nil, fmt.Errorf("argument %d: %w", i, err)
+			}
+		}
+		out[i] = ptr.Elem().Interface()
+	}
+	return out, nil
+}
+
+var contextType = reflect.TypeOf((*context.Context)(nil)).Elem()

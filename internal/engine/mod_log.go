@@ -1,0 +1,58 @@
+package engine
+
+import (
+	"github.com/dop251/goja"
+)
+
+// logModule: the workflow logger (log.info and friends); console is a
+// global of the runtime, backed by consoleLog.
+var logModule = module{name: "log", exports: exports{
+	"log": func(r *run) any { return r.logObject() },
+}}
+
+func (r *run) logObject() *goja.Object {
+	o := r.vm.NewObject()
+	for _, level := range []string{"trace", "debug", "info", "warn", "error"} {
+		level := level
+		_ = o.Set(level, func(c goja.FunctionCall) goja.Value {
+			if r.logger == nil {
+				return goja.Undefined()
+			}
+			msg := c.Argument(0).String()
+			var kv []any
+			if attrs, ok := c.Argument(1).(*goja.Object); ok {
+				for _, k := range attrs.Keys() {
+					kv = append(kv, k, attrs.Get(k).Export())
+				}
+			}
+			switch level {
+			case "trace", "debug":
+				r.logger.Debug(msg, kv...)
+			case "warn":
+				r.logger.Warn(msg, kv...)
+			case "error":
+				r.logger.Error(msg, kv...)
+			default:
+				r.logger.Info(msg, kv...)
+			}
+			return goja.Undefined()
+		})
+	}
+	return o
+}
+
+func (r *run) consoleLog(level, msg string) {
+	if r.logger == nil {
+		return
+	}
+	switch level {
+	case "debug":
+		r.logger.Debug(msg)
+	case "warn":
+		r.logger.Warn(msg)
+	case "error":
+		r.logger.Error(msg)
+	default:
+		r.logger.Info(msg)
+	}
+}
