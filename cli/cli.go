@@ -1,18 +1,28 @@
 // Package cli is the tsworker command line as a library, so a program with
-// its own Go activities gets every tsworker command:
+// its own Go activities gets the tsworker commands with them:
 //
 //	package main
 //
-//	import "github.com/tsworker/tsworker/cli"
+//	import (
+//		"github.com/tsworker/tsworker/cli"
+//		"github.com/tsworker/tsworker/cli/dev"
+//	)
 //
 //	func main() {
-//		cli.Main(cli.Activities{"greet": Greet, "charge": Charge})
+//		cli.Main(cli.Activities{"greet": Greet, "charge": Charge}, dev.Command())
 //	}
 //
 // Then `go run . dev workflows.ts` starts a local Temporal server with its
 // Web UI and a worker that runs the workflows of workflows.ts with those
 // activities, and `go run . run workflows.ts --task-queue orders` runs the
 // same worker against a real server.
+//
+// The commands: run (a worker for a Temporal server), replay (histories
+// against the workflows, before deploying), bundle, types (TypeScript
+// declarations for editors), codec-server and version. The dev command
+// comes from package cli/dev, because it links the Temporal server: leave
+// dev.Command() out and the binary is a production worker, several times
+// smaller and faster to build.
 package cli
 
 import (
@@ -28,6 +38,7 @@ import (
 	"github.com/spf13/cobra"
 	"go.temporal.io/sdk/activity"
 
+	"github.com/tsworker/tsworker/cli/internal/devhook"
 	"github.com/tsworker/tsworker/worker"
 )
 
@@ -38,17 +49,21 @@ import (
 // registered under their own names (the key is then only a label).
 type Activities map[string]any
 
+// An Option adds to the command line that Main and NewRootCommand build.
+// Package cli/dev provides one: dev.Command() adds the dev command.
+type Option func(*devhook.Settings)
+
 // Main runs the tsworker command line with os.Args and exits: status 0 on
 // success, 1 after printing "tsworker: <error>" to stderr. SIGINT and
 // SIGTERM stop the running command gracefully; a second one exits at once.
-func Main(acts Activities) {
+func Main(acts Activities, opts ...Option) {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	go func() {
 		<-ctx.Done()
 		// Restore the default handlers: a second Ctrl-C ends the process.
 		stop()
 	}()
-	root := NewRootCommand(acts)
+	root := NewRootCommand(acts, opts...)
 	err := root.ExecuteContext(ctx)
 	stop()
 	if err != nil {
@@ -62,7 +77,13 @@ func Main(acts Activities) {
 // printed: print them yourself (Main does). Commands write to the
 // command's Out and Err writers and stop when the context passed to
 // ExecuteContext is done.
-func NewRootCommand(acts Activities) *cobra.Command {
+func NewRootCommand(acts Activities, opts ...Option) *cobra.Command {
+	var s devhook.Settings
+	for _, o := range opts {
+		if o != nil {
+			o(&s)
+		}
+	}
 	root := &cobra.Command{
 		Use:   "tsworker",
 		Short: "Run Temporal workflows written in TypeScript, with activities written in Go",
@@ -90,7 +111,7 @@ worker for your workflows, and reloads the worker when you save a file.`,
 	root.SetFlagErrorFunc(flagError)
 	// One command per file; a new command is one more line here.
 	root.AddCommand(
-		newDevCommand(acts),
+		newDevCommand(acts, s.StartServer),
 		newRunCommand(acts),
 		newBundleCommand(),
 		newReplayCommand(),

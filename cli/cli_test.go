@@ -22,6 +22,7 @@ import (
 
 	"github.com/tsworker/tsworker/bundler"
 	"github.com/tsworker/tsworker/cli"
+	"github.com/tsworker/tsworker/cli/dev"
 	"github.com/tsworker/tsworker/client"
 	"github.com/tsworker/tsworker/devserver"
 )
@@ -103,7 +104,7 @@ func tsworker(t *testing.T, args ...string) (stdout, stderr string, err error) {
 func command(out, errOut *syncBuffer, args []string) interface {
 	ExecuteContext(context.Context) error
 } {
-	root := cli.NewRootCommand(activities)
+	root := cli.NewRootCommand(activities, dev.Command())
 	root.SetOut(out)
 	root.SetErr(errOut)
 	root.SetArgs(args)
@@ -614,6 +615,32 @@ func TestHelpAndVersion(t *testing.T) {
 	out, _, err := tsworker(t, "version")
 	if err != nil || !strings.HasPrefix(out, "tsworker ") || !strings.Contains(out, "go:") {
 		t.Errorf("version: %v\n%s", err, out)
+	}
+}
+
+// TestWithoutDev checks the command line of a production binary, built
+// without package cli/dev: no dev command in its help, and an answer that
+// says how to get one.
+func TestWithoutDev(t *testing.T) {
+	t.Parallel()
+	var out, errOut syncBuffer
+	root := cli.NewRootCommand(activities)
+	root.SetOut(&out)
+	root.SetErr(&errOut)
+	root.SetArgs([]string{"--help"})
+	if err := root.ExecuteContext(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if help := out.String(); strings.Contains(help, "\n  dev ") || !strings.Contains(help, "\n  run ") {
+		t.Errorf("help lists dev, or not run:\n%s", help)
+	}
+	root = cli.NewRootCommand(activities)
+	root.SetArgs([]string{"dev", "workflows.ts", "--run", "greeting"})
+	root.SetOut(&out)
+	root.SetErr(&errOut)
+	err := root.ExecuteContext(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "no dev command") || !strings.Contains(err.Error(), "cli/dev") {
+		t.Fatalf("dev without cli/dev: got %v", err)
 	}
 }
 

@@ -19,8 +19,8 @@ import (
 	"github.com/spf13/cobra"
 	sdkclient "go.temporal.io/sdk/client"
 
+	"github.com/tsworker/tsworker/cli/internal/devhook"
 	"github.com/tsworker/tsworker/client"
-	"github.com/tsworker/tsworker/devserver"
 	"github.com/tsworker/tsworker/worker"
 )
 
@@ -38,7 +38,19 @@ type devFlags struct {
 	codec                            codecFlags
 }
 
-func newDevCommand(acts Activities) *cobra.Command {
+// errNoDev is the dev command's answer in a binary built without it.
+var errNoDev = errors.New("this program has no dev command: it is built without the embedded Temporal server; " +
+	"add dev.Command() (package github.com/tsworker/tsworker/cli/dev) to cli.Main, or use the tsworker binary")
+
+func newDevCommand(acts Activities, startServer devhook.StartServer) *cobra.Command {
+	if startServer == nil {
+		// Hidden, so that help does not offer it, but a mistyped habit
+		// gets an answer that says what to do.
+		return &cobra.Command{
+			Use: "dev", Hidden: true, DisableFlagParsing: true,
+			RunE: func(*cobra.Command, []string) error { return errNoDev },
+		}
+	}
 	var f devFlags
 	cmd := &cobra.Command{
 		Use:   "dev [PATH]",
@@ -77,7 +89,7 @@ The server keeps its state in memory unless --db-file is given.`,
 			if !cmd.Flags().Changed("ui-port") {
 				f.uiPort = 0
 			}
-			return runDev(cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr(), acts, path, f)
+			return runDev(cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr(), startServer, acts, path, f)
 		},
 	}
 	fs := cmd.Flags()
@@ -97,7 +109,7 @@ The server keeps its state in memory unless --db-file is given.`,
 	return cmd
 }
 
-func runDev(ctx context.Context, stdout, stderr io.Writer, acts Activities, path string, f devFlags) error {
+func runDev(ctx context.Context, stdout, stderr io.Writer, startServer devhook.StartServer, acts Activities, path string, f devFlags) error {
 	// In --run mode stdout carries the result only.
 	info := stdout
 	if f.run != "" {
@@ -156,7 +168,7 @@ func runDev(ctx context.Context, stdout, stderr io.Writer, acts Activities, path
 
 	fmt.Fprintln(info, "Starting Temporal server...")
 	var extra []string
-	if f.namespace != devserver.DefaultNamespace {
+	if f.namespace != client.DefaultNamespace {
 		extra = []string{f.namespace}
 	}
 	var codecEndpoint string
@@ -165,7 +177,7 @@ func runDev(ctx context.Context, stdout, stderr io.Writer, acts Activities, path
 			return err
 		}
 	}
-	srv, err := devserver.Start(ctx, devserver.Options{
+	srv, err := startServer(ctx, devhook.ServerOptions{
 		IP: f.ip, Port: f.port, UI: !f.headless, UIPort: f.uiPort, DBFile: f.dbFile, Namespaces: extra,
 		UICodecEndpoint: codecEndpoint,
 	})

@@ -1,4 +1,4 @@
-package examples_test
+package main
 
 import (
 	"context"
@@ -33,7 +33,6 @@ import (
 	"github.com/tsworker/tsworker/examples-js/patching"
 	"github.com/tsworker/tsworker/examples-js/saga"
 	"github.com/tsworker/tsworker/examples-js/timer"
-	"github.com/tsworker/tsworker/examples-js/tracing"
 	"github.com/tsworker/tsworker/worker"
 )
 
@@ -606,23 +605,25 @@ func replay(t *testing.T, workflows string, h *historypb.History) error {
 	return worker.ReplayHistories(context.Background(), wfs, worker.History{Name: workflows, Events: h})[0].Err
 }
 
-// TestActivityNamesDoNotClash: the tsworker binary registers the
-// activities of every example on one worker, so no two examples may use
-// the same activity name.
+// TestActivityNamesDoNotClash: the examples' program (main.go) registers
+// the activities of every example on one worker, so no two examples may
+// use the same activity name.
 func TestActivityNamesDoNotClash(t *testing.T) {
-	seen := map[string]string{}
-	for example, acts := range map[string]map[string]any{
-		"hello": hello.Activities, "timer": timer.Activities, "saga": saga.Activities,
-		"messages": messages.Activities, "cancellation": cancellation.Activities,
-		"child-workflows": childworkflows.Activities, "continue-as-new": continueasnew.Activities,
-		"patching": patching.Activities, "tracing": tracing.Activities,
-	} {
+	seen := map[string]int{}
+	for i, acts := range examples {
 		for name := range acts {
 			if other, ok := seen[name]; ok {
-				t.Errorf("activity %s is in both %s and %s", name, example, other)
+				t.Errorf("activity %s is in examples %d and %d of main.go's list", name, i, other)
 			}
-			seen[name] = example
+			seen[name] = i
 		}
+	}
+	dirs, err := filepath.Glob("*/activities.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(dirs) != len(examples) {
+		t.Errorf("main.go lists %d examples, %d folders have activities.go: list every example there", len(examples), len(dirs))
 	}
 }
 

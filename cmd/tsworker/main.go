@@ -1,40 +1,22 @@
 // Command tsworker runs Temporal workflows written in TypeScript or
 // JavaScript, with activities written in Go: a local development server with
-// its Web UI (tsworker dev), a worker for a real server (tsworker run) and a
-// bundler (tsworker bundle). See `tsworker --help`.
+// its Web UI (tsworker dev), a worker for a real server (tsworker run),
+// replay of histories, a bundler and TypeScript declarations for editors.
+// See `tsworker --help`.
 //
-// This binary carries the Go activities of the examples in examples-js, so
-// they run as they are:
-//
-//	tsworker dev examples-js/hello --run example --input '"Temporal"'
-//
-// To run workflows with your own activities, build your own binary the same
-// way, with your activities in cli.Activities.
+// This binary registers no activities: its workers run workflows whose
+// activities run elsewhere (another worker on the task queue), and calls
+// to an activity no worker registered fail at once, saying so. To run
+// workflows with your own Go activities, build your own binary with
+// package cli (the examples in examples-js have one:
+// `go run ./examples-js dev examples-js/hello --run example`).
 package main
 
 import (
-	"maps"
-
 	"github.com/tsworker/tsworker/cli"
-	"github.com/tsworker/tsworker/examples-js/cancellation"
-	childworkflows "github.com/tsworker/tsworker/examples-js/child-workflows"
-	continueasnew "github.com/tsworker/tsworker/examples-js/continue-as-new"
-	"github.com/tsworker/tsworker/examples-js/hello"
-	"github.com/tsworker/tsworker/examples-js/messages"
-	"github.com/tsworker/tsworker/examples-js/patching"
-	"github.com/tsworker/tsworker/examples-js/saga"
-	"github.com/tsworker/tsworker/examples-js/timer"
-	"github.com/tsworker/tsworker/examples-js/tracing"
+	"github.com/tsworker/tsworker/cli/dev"
 )
 
 func main() {
-	// The examples' activity names do not clash.
-	acts := cli.Activities{}
-	for _, a := range []map[string]any{
-		hello.Activities, timer.Activities, saga.Activities, messages.Activities, cancellation.Activities,
-		childworkflows.Activities, continueasnew.Activities, patching.Activities, tracing.Activities,
-	} {
-		maps.Copy(acts, a)
-	}
-	cli.Main(acts)
+	cli.Main(nil, dev.Command())
 }

@@ -3,7 +3,7 @@
 // validator refuses), adds items with signals, reads the cart with a query,
 // checks out with an update and prints the receipt.
 //
-// Run it while `tsworker dev examples-js/messages` is running:
+// Run it while `go run ./examples-js dev examples-js/messages` is running:
 //
 //	go run ./examples-js/messages/client
 //
