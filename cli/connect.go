@@ -46,7 +46,7 @@ func (f *connFlags) add(fs *pflag.FlagSet) {
 // options merges the config file's profile, the environment and the flags;
 // flags win, then the environment.
 func (f *connFlags) options(fs *pflag.FlagSet) (client.Options, error) {
-	env, err := client.LoadOptions(client.ProfileOptions{ConfigFile: f.configFile, Profile: f.profile})
+	env, err := client.OptionsFromProfile(client.ProfileOptions{ConfigFile: f.configFile, Profile: f.profile})
 	if err != nil {
 		return client.Options{}, err
 	}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/tsworker/tsworker/bundler"
+	"github.com/tsworker/tsworker/internal/engine"
 	"github.com/tsworker/tsworker/worker"
 )
 
@@ -46,7 +47,7 @@ func bundleSource(path string, minify bool, warn io.Writer, lo ...worker.LoadOpt
 	if len(lo) > 0 {
 		o = lo[0]
 	}
-	o.BundleStart = time.Now() // the bundle latency metric covers bundling
+	start := time.Now() // the bundle latency metric covers bundling
 	res := bundler.Bundle(bundler.Options{Entry: path, Minify: minify})
 	for _, m := range res.Warnings {
 		fmt.Fprintf(warn, "warning: %s\n", m)
@@ -54,7 +55,10 @@ func bundleSource(path string, minify bool, warn io.Writer, lo ...worker.LoadOpt
 	if err := res.Err(); err != nil {
 		return nil, err
 	}
-	wfs, err := worker.LoadBundle(res.Code, res.Entry, o)
+	// The engine directly, as worker.Load does, for the bundler's warnings
+	// and minification and a latency that covers bundling.
+	wfs, err := engine.Load(res.Code, engine.Options{Name: res.Entry, FailureErrorTypes: o.WorkflowFailureErrorTypes,
+		Limits: o.Limits, DataConverter: o.DataConverter, MetricsHandler: o.MetricsHandler, BundleStart: start})
 	if err != nil {
 		return nil, err
 	}

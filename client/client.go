@@ -133,7 +133,7 @@ type Options struct {
 
 // OptionsFromEnv returns the options of the environment: the profile of the
 // Temporal environment configuration file chosen by TEMPORAL_CONFIG_FILE and
-// TEMPORAL_PROFILE (if there is a file; see LoadOptions), with the temporal
+// TEMPORAL_PROFILE (if there is a file; see OptionsFromProfile), with the temporal
 // CLI's environment variables on top (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE,
 // TEMPORAL_API_KEY, TEMPORAL_TLS, TEMPORAL_TLS_CERT, TEMPORAL_TLS_KEY,
 // TEMPORAL_TLS_CA, their _DATA variants, TEMPORAL_TLS_SERVER_NAME,
@@ -141,7 +141,7 @@ type Options struct {
 // configuration's own names such as TEMPORAL_TLS_CLIENT_CERT_PATH). Unset
 // variables leave fields zero; defaults are applied by Dial. A boolean
 // variable that does not parse is an error.
-func OptionsFromEnv() (Options, error) { return LoadOptions(ProfileOptions{}) }
+func OptionsFromEnv() (Options, error) { return OptionsFromProfile(ProfileOptions{}) }
 
 // legacyEnv reads the temporal CLI's environment variables.
 func legacyEnv() (Options, error) {

@@ -507,7 +507,7 @@ server_name = "srv.example.com"
 x-team = "payments"
 `
 
-func TestLoadOptionsFromProfile(t *testing.T) {
+func TestOptionsFromProfile(t *testing.T) {
 	clearEnv(t)
 	file := filepath.Join(t.TempDir(), "temporal.toml")
 	if err := os.WriteFile(file, []byte(profiles), 0o600); err != nil {
@@ -547,7 +547,7 @@ func TestLoadOptionsFromProfile(t *testing.T) {
 	}
 
 	// ProfileOptions win over the environment.
-	got, err = client.LoadOptions(client.ProfileOptions{ConfigFile: file, Profile: "default"})
+	got, err = client.OptionsFromProfile(client.ProfileOptions{ConfigFile: file, Profile: "default"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -556,12 +556,12 @@ func TestLoadOptionsFromProfile(t *testing.T) {
 	}
 
 	// A profile or file that is not there is one clear error.
-	if _, err := client.LoadOptions(client.ProfileOptions{ConfigFile: file, Profile: "staging"}); err == nil ||
+	if _, err := client.OptionsFromProfile(client.ProfileOptions{ConfigFile: file, Profile: "staging"}); err == nil ||
 		!strings.Contains(err.Error(), "staging") || !strings.Contains(err.Error(), file) {
 		t.Errorf("missing profile: err = %v, want one naming the profile and the file", err)
 	}
 	missing := filepath.Join(t.TempDir(), "nope.toml")
-	if _, err := client.LoadOptions(client.ProfileOptions{ConfigFile: missing}); err == nil ||
+	if _, err := client.OptionsFromProfile(client.ProfileOptions{ConfigFile: missing}); err == nil ||
 		!strings.Contains(err.Error(), missing) {
 		t.Errorf("missing file: err = %v, want one naming the file", err)
 	}
@@ -569,7 +569,7 @@ func TestLoadOptionsFromProfile(t *testing.T) {
 	if err := os.WriteFile(bad, []byte("[profile.x\naddress = 1"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := client.LoadOptions(client.ProfileOptions{ConfigFile: bad}); err == nil || !strings.Contains(err.Error(), bad) {
+	if _, err := client.OptionsFromProfile(client.ProfileOptions{ConfigFile: bad}); err == nil || !strings.Contains(err.Error(), bad) {
 		t.Errorf("malformed file: err = %v, want one naming the file", err)
 	}
 }

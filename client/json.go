@@ -13,14 +13,6 @@ import (
 	"go.temporal.io/sdk/converter"
 )
 
-// Payload encodings JS workflows use, as the TypeScript SDK names them.
-const (
-	EncodingNull   = "binary/null"
-	EncodingBinary = "binary/plain"
-	EncodingJSON   = "json/plain"
-	encodingKey    = "encoding"
-)
-
 // JSONArgs turns argsJSON, a JSON array, into workflow arguments: one
 // json/plain payload per element, its text passed on as written (only
 // whitespace is removed), so key order and number precision reach the
@@ -54,7 +46,7 @@ func JSONValue(data []byte) converter.RawValue {
 		data = b.Bytes()
 	}
 	return converter.NewRawValue(&commonpb.Payload{
-		Metadata: map[string][]byte{encodingKey: []byte(EncodingJSON)},
+		Metadata: map[string][]byte{converter.MetadataEncoding: []byte(converter.MetadataEncodingJSON)},
 		Data:     data,
 	})
 }
@@ -67,13 +59,13 @@ func PayloadJSON(p *commonpb.Payload) (string, error) {
 	if p == nil {
 		return "null", nil
 	}
-	enc := string(p.GetMetadata()[encodingKey])
+	enc := string(p.GetMetadata()[converter.MetadataEncoding])
 	switch enc {
-	case EncodingNull:
+	case converter.MetadataEncodingNil:
 		return "null", nil
-	case EncodingJSON, "json/protobuf":
+	case converter.MetadataEncodingJSON, converter.MetadataEncodingProtoJSON:
 		return string(p.GetData()), nil
-	case EncodingBinary:
+	case converter.MetadataEncodingBinary:
 		return `"` + base64.StdEncoding.EncodeToString(p.GetData()) + `"`, nil
 	}
 	return "", fmt.Errorf("payload with encoding %q has no JSON form", enc)

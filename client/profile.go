@@ -34,7 +34,7 @@ type ProfileOptions struct {
 	Profile string
 }
 
-// LoadOptions returns the connection options of a profile of the Temporal
+// OptionsFromProfile returns the connection options of a profile of the Temporal
 // environment configuration file with the environment variables on top:
 // those of the environment configuration (TEMPORAL_ADDRESS,
 // TEMPORAL_TLS_CLIENT_CERT_PATH, TEMPORAL_GRPC_META_*, ...) and the temporal
@@ -42,7 +42,7 @@ type ProfileOptions struct {
 // Unset values stay zero; defaults are applied by Dial. A remote codec set
 // in the profile is not used: workers encode payloads themselves (see the
 // codec package).
-func LoadOptions(po ProfileOptions) (Options, error) {
+func OptionsFromProfile(po ProfileOptions) (Options, error) {
 	name := po.ConfigFile
 	if name == "" {
 		name = os.Getenv(EnvConfigFile)

@@ -104,7 +104,7 @@ func NewEnv(t testing.TB, path string, opts ...Options) *Env {
 	if o.Timeout > 0 {
 		e.env.SetTestTimeout(o.Timeout)
 	}
-	worker.RegisterWorkflows(e.env, wfs)
+	wfs.Register(e.env)
 	return e
 }
 

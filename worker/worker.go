@@ -23,49 +23,35 @@ import (
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/converter"
-	"go.temporal.io/sdk/interceptor"
 	"go.temporal.io/sdk/temporal"
 	sdkworker "go.temporal.io/sdk/worker"
 
 	"github.com/tsworker/tsworker/bundler"
-	"github.com/tsworker/tsworker/internal/engine"
 	"github.com/tsworker/tsworker/internal/actreg"
+	"github.com/tsworker/tsworker/internal/engine"
 )
 
-// Options configures a Worker.
+// Options configures a Worker. Workflows (or Loaded) is required; every
+// other field is optional.
 type Options struct {
-	// Workflows is the workflows file (.ts or .js) to bundle, or a directory
-	// holding workflows.ts or index.ts. One of Workflows, Bundle or Loaded is
-	// required.
+	// Workflows is the workflows file (.ts or .js) New bundles and loads,
+	// or a directory holding workflows.ts or index.ts. Each function the
+	// file exports is a workflow type, named after the export.
 	Workflows string
-	// Bundle is a prebuilt bundle, as written by `tsworker bundle`.
-	Bundle []byte
-	// Loaded is an already loaded set of workflows (see Load), shared by
-	// several workers.
+	// Loaded is a set of workflows already loaded with Load or LoadBundle,
+	// instead of Workflows: to run a prebuilt bundle (`tsworker bundle`),
+	// or to share one loaded bundle between several workers. The load
+	// options below are then those given to Load, and must be left zero
+	// here.
 	Loaded *Workflows
-	// WorkflowFailureErrorTypes are names of JS error classes that fail the
-	// workflow instead of the workflow task when thrown by a workflow
-	// (matched along the prototype chain; "Error" matches every error), as
-	// the TypeScript SDK's workflowFailureErrorTypes. By default only
-	// Temporal failures (ApplicationFailure, ...) fail the workflow; any
-	// other error fails the task, which is retried. Not used with Loaded.
+
+	// WorkflowFailureErrorTypes, DataConverter, MetricsHandler and Limits
+	// are the LoadOptions New loads Workflows with; see LoadOptions.
 	WorkflowFailureErrorTypes []string
-	// DataConverter must be the data converter given to the client
-	// (client.Options.DataConverter) when it is not the default, for example
-	// to encrypt payloads with a codec. Not used with Loaded.
-	DataConverter converter.DataConverter
-	// MetricsHandler receives tsworker's own metrics: bundle latency, JS
-	// runtimes created, runs cached, JS time per workflow task (see the
-	// engine's Metric names). Give it the handler of the client
-	// (client.Options.MetricsHandler), where the Go SDK's metrics go, such
-	// as the one metrics.ServePrometheus returns. Optional; default: not
-	// recorded. Not used with Loaded (see LoadOptions.MetricsHandler).
-	MetricsHandler client.MetricsHandler
-	// Limits bound runaway workflow code: execution time without yielding
-	// (default 5s), memory, recursion depth. A run over a limit fails its
-	// workflow task, which is retried; the worker goes on. Not used with
-	// Loaded.
-	Limits Limits
+	DataConverter             converter.DataConverter
+	MetricsHandler            client.MetricsHandler
+	Limits                    Limits
+
 	// Diagnostics, also given to the client (Diagnostics.ClientOptions),
 	// makes workflow tasks failed by non-determinism say which history event
 	// and which JS line disagree, as replay reports do. Optional.
@@ -77,39 +63,92 @@ type Options struct {
 	// workflows as they see Go workflows: their start, signals, queries and
 	// updates, and the activities, child workflows, signals and timers the
 	// JS code asks for. An interceptor already on the client must not be
-	// added here too, or it would run twice.
+	// added here too, or it would run twice. Optional.
 	Worker sdkworker.Options
 }
 
+// loadOptions returns the load options of o, and whether any is set.
+func (o Options) loadOptions() (LoadOptions, bool) {
+	lo := LoadOptions{WorkflowFailureErrorTypes: o.WorkflowFailureErrorTypes, DataConverter: o.DataConverter,
+		MetricsHandler: o.MetricsHandler, Limits: o.Limits}
+	set := len(lo.WorkflowFailureErrorTypes) > 0 || lo.DataConverter != nil || lo.MetricsHandler != nil || lo.Limits != (Limits{})
+	return lo, set
+}
+
+// LoadOptions configures loading workflows: by New (from the fields of the
+// same names in Options), Load and LoadBundle. The zero value is ready to
+// use.
+type LoadOptions struct {
+	// WorkflowFailureErrorTypes are names of JS error classes that fail the
+	// workflow instead of the workflow task when thrown by a workflow
+	// (matched along the prototype chain; "Error" matches every error), as
+	// the TypeScript SDK's workflowFailureErrorTypes. By default only
+	// Temporal failures (ApplicationFailure, ...) fail the workflow; any
+	// other error fails the task, which is retried. A workflow can add
+	// classes with setWorkflowOptions({ failureExceptionTypes }).
+	WorkflowFailureErrorTypes []string
+	// DataConverter must be the data converter given to the client
+	// (client.Options.DataConverter) when it is not the default, for
+	// example to encrypt payloads with a codec. Default: the Go SDK's.
+	DataConverter converter.DataConverter
+	// MetricsHandler receives tsworker's own metrics: bundle latency, JS
+	// runtimes created, runs cached, JS time per workflow task. Give it
+	// the handler of the client (client.Options.MetricsHandler), where the
+	// Go SDK's metrics go, such as metrics.Prometheus.Handler. Default: not
+	// recorded.
+	MetricsHandler client.MetricsHandler
+	// Limits bound runaway workflow code: execution time without yielding,
+	// memory, recursion depth (see Limits for the defaults). A run over a
+	// limit fails its workflow task, which is retried; the worker goes on.
+	Limits Limits
+}
+
+// engineOptions is lo for the engine, which names messages after name.
+func (lo LoadOptions) engineOptions(name string) engine.Options {
+	return engine.Options{Name: name, FailureErrorTypes: lo.WorkflowFailureErrorTypes, Limits: lo.Limits,
+		DataConverter: lo.DataConverter, MetricsHandler: lo.MetricsHandler}
+}
+
 // Workflows is a loaded workflows bundle: the compiled program and the
-// workflow types it exports.
+// workflow types it exports, safe for concurrent use. Load it once and
+// share it between workers (Options.Loaded), replays (ReplayHistories) and
+// test environments. Its methods:
+//
+//   - Names() []string: the workflow types, sorted;
+//   - Register(reg WorkflowRegistry): registers every workflow type on a Go
+//     SDK worker, WorkflowReplayer or test environment, which must also
+//     have Interceptor() among its interceptors, last (New does both);
+//   - Interceptor() interceptor.WorkerInterceptor: the worker interceptor
+//     JS workflows need; those before it see their signals too.
 type Workflows = engine.Workflows
 
-// Limits bound runaway workflow code; see engine.Limits.
+// WorkflowRegistry is where Workflows.Register registers workflows: a Go
+// SDK worker, WorkflowReplayer or test environment.
+type WorkflowRegistry = engine.Registry
+
+// Limits bound runaway workflow code. The zero value of each field means
+// its default: ExecutionTimeout 5s without yielding, MemoryBudget 256 MiB
+// allocated without yielding, MaxCallStackSize 10000 frames.
 type Limits = engine.Limits
 
-// LoadOptions configures Load and LoadBundle.
-type LoadOptions = engine.Options
-
-// Load bundles the workflows file at path and loads it.
+// Load bundles the workflows file at path (a .ts or .js file, or a
+// directory holding workflows.ts or index.ts) and loads it. Bundle errors
+// name the file and line.
 func Load(path string, opts ...LoadOptions) (*Workflows, error) {
-	o := firstOpts(opts)
-	if o.BundleStart.IsZero() {
-		o.BundleStart = time.Now()
-	}
+	start := time.Now()
 	res := bundler.Bundle(bundler.Options{Entry: path})
 	if err := res.Err(); err != nil {
 		return nil, err
 	}
-	o.Name = res.Entry
+	o := firstOpts(opts).engineOptions(res.Entry)
+	o.BundleStart = start
 	return engine.Load(res.Code, o)
 }
 
-// LoadBundle loads a prebuilt bundle. name appears in messages.
+// LoadBundle loads a prebuilt bundle, as `tsworker bundle` writes it; name
+// (the file it came from) appears in messages and stack traces.
 func LoadBundle(code []byte, name string, opts ...LoadOptions) (*Workflows, error) {
-	o := firstOpts(opts)
-	o.Name = name
-	return engine.Load(code, o)
+	return engine.Load(code, firstOpts(opts).engineOptions(name))
 }
 
 func firstOpts(opts []LoadOptions) LoadOptions {
@@ -118,20 +157,6 @@ func firstOpts(opts []LoadOptions) LoadOptions {
 	}
 	return LoadOptions{}
 }
-
-// WorkflowRegistry is a Go SDK worker, WorkflowReplayer or test environment.
-type WorkflowRegistry = engine.Registry
-
-// RegisterWorkflows registers every workflow of wfs on reg: a Go SDK worker,
-// a WorkflowReplayer or a test environment. The same worker, replayer or
-// environment must also have Interceptor(wfs) among its interceptors, last,
-// so that the interceptors before it see the JS workflows' signals (New does
-// both).
-func RegisterWorkflows(reg WorkflowRegistry, wfs *Workflows) { wfs.Register(reg) }
-
-// Interceptor returns the worker interceptor JS workflows need on the
-// worker, replayer or test environment they are registered on.
-func Interceptor(wfs *Workflows) interceptor.WorkerInterceptor { return wfs.Interceptor() }
 
 // Worker polls a task queue and runs JS workflows and Go activities.
 type Worker struct {
@@ -143,7 +168,8 @@ type Worker struct {
 }
 
 // New creates a worker for taskQueue that runs the workflows of
-// opts.Workflows (or opts.Bundle). Register activities, then Start or Run it.
+// opts.Workflows (or opts.Loaded). Register activities, then Start or Run
+// it.
 func New(c client.Client, taskQueue string, opts Options) (*Worker, error) {
 	if c == nil {
 		return nil, errors.New("worker: nil client; connect with client.Dial first")
@@ -154,16 +180,18 @@ func New(c client.Client, taskQueue string, opts Options) (*Worker, error) {
 	wfs := opts.Loaded
 	var err error
 	w := &Worker{taskQueue: taskQueue}
-	lo := LoadOptions{FailureErrorTypes: opts.WorkflowFailureErrorTypes, Limits: opts.Limits, DataConverter: opts.DataConverter,
-		MetricsHandler: opts.MetricsHandler}
+	lo, loSet := opts.loadOptions()
 	switch {
+	case wfs != nil && opts.Workflows != "":
+		err = fmt.Errorf("both Options.Workflows (%s) and Options.Loaded are set; set one", opts.Workflows)
+	case wfs != nil && loSet:
+		err = errors.New("Options.Loaded is set with load options (WorkflowFailureErrorTypes, DataConverter, MetricsHandler, Limits), " +
+			"which apply only to Options.Workflows: give them to Load or LoadBundle")
 	case wfs != nil:
-	case len(opts.Bundle) > 0:
-		wfs, err = LoadBundle(opts.Bundle, "bundle.js", lo)
 	case opts.Workflows != "":
 		wfs, err = Load(opts.Workflows, lo)
 	default:
-		err = errors.New("no workflows: set Options.Workflows to a .ts or .js file (or Options.Bundle)")
+		err = errors.New("no workflows: set Options.Workflows to a .ts or .js file (or Options.Loaded, from Load or LoadBundle)")
 	}
 	if err != nil {
 		return nil, fmt.Errorf("worker: %w", err)
@@ -195,10 +223,7 @@ func New(c client.Client, taskQueue string, opts Options) (*Worker, error) {
 // workflows (or anything else) beside the JS ones.
 func (w *Worker) GoWorker() sdkworker.Worker { return w.w }
 
-// WorkflowTypes returns the workflow types the worker runs, sorted.
-func (w *Worker) WorkflowTypes() []string { return w.wfs.Names() }
-
-// Workflows returns the loaded workflows.
+// Workflows returns the workflows the worker runs.
 func (w *Worker) Workflows() *Workflows { return w.wfs }
 
 // RegisterActivity registers a Go activity function, or every exported
