@@ -68,6 +68,16 @@ func TestCodecFlags(t *testing.T) {
 	if !strings.HasPrefix(endpoint, "http://127.0.0.1:") {
 		t.Fatalf("endpoint %s", endpoint)
 	}
+	// It asks for no credentials, so it stays on loopback whatever the dev
+	// server's address is.
+	for _, ip := range []string{"192.0.2.1", "::"} {
+		if e, err := pc.serve(ctx, ip); err != nil || !strings.HasPrefix(e, "http://127.0.0.1:") {
+			t.Fatalf("serve on %s: endpoint %s, %v", ip, e, err)
+		}
+	}
+	if e, err := pc.serve(ctx, "::1"); err == nil && !strings.HasPrefix(e, "http://[::1]:") {
+		t.Fatalf("serve on ::1: endpoint %s", e) // (no IPv6 here is fine)
+	}
 	body := `{"payloads":[{"metadata":{"encoding":"anNvbi9wbGFpbg=="},"data":"InMzY3IzdCI="}]}`
 	req, _ := http.NewRequest(http.MethodPost, endpoint+"/encode", strings.NewReader(body))
 	req.Header.Set("Origin", "http://127.0.0.1:8233")
