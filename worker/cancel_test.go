@@ -26,9 +26,14 @@ type cancelActs struct {
 	seen    map[string]string // kind -> how the heartbeater ended
 	flakies atomic.Int32
 	panicks atomic.Int32
+	running chan string // the kind of each Heartbeater, as it starts
 }
 
 func (a *cancelActs) Heartbeater(ctx context.Context, kind string) (string, error) {
+	select {
+	case a.running <- kind:
+	default: // nobody waits for it
+	}
 	end := time.After(2500 * time.Millisecond)
 	if kind == "WORKFLOW" {
 		end = time.After(20 * time.Second)
@@ -102,9 +107,29 @@ func (a *cancelActs) FailWithDetails(context.Context) error {
 	})
 }
 
-func newCancelActs() *cancelActs { return &cancelActs{seen: map[string]string{}} }
+func newCancelActs() *cancelActs {
+	return &cancelActs{seen: map[string]string{}, running: make(chan string, 16)}
+}
+
+// waitRunning waits until a Heartbeater of kind runs. (The history cannot
+// tell: the server writes ActivityTaskStarted only when the attempt ends.)
+func (a *cancelActs) waitRunning(t *testing.T, kind string) {
+	t.Helper()
+	timeout := time.After(10 * time.Second)
+	for {
+		select {
+		case k := <-a.running:
+			if k == kind {
+				return
+			}
+		case <-timeout:
+			t.Fatalf("no %s activity started", kind)
+		}
+	}
+}
 
 func TestCancellationScopes(t *testing.T) {
+	t.Parallel()
 	_, tq := startWorker(t, cancelTS)
 	ctx := context.Background()
 	run, err := testClient.ExecuteWorkflow(ctx, client.StartWorkflowOptions{TaskQueue: tq}, "scopes")
@@ -139,6 +164,7 @@ func TestCancellationScopes(t *testing.T) {
 }
 
 func TestActivityCancellationTypes(t *testing.T) {
+	t.Parallel()
 	acts := newCancelActs()
 	_, tq := startWorker(t, cancelTS, acts)
 	ctx := context.Background()
@@ -182,6 +208,7 @@ func TestActivityCancellationTypes(t *testing.T) {
 }
 
 func TestWorkflowCancelledFromClient(t *testing.T) {
+	t.Parallel()
 	acts := newCancelActs()
 	_, tq := startWorker(t, cancelTS, acts)
 	ctx := context.Background()
@@ -190,10 +217,7 @@ func TestWorkflowCancelledFromClient(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		deadline := time.Now().Add(10 * time.Second)
-		for countEvents(t, run.GetID(), enumspb.EVENT_TYPE_ACTIVITY_TASK_STARTED) == 0 && time.Now().Before(deadline) {
-			time.Sleep(20 * time.Millisecond)
-		}
+		acts.waitRunning(t, "WORKFLOW")
 		if err := testClient.CancelWorkflow(ctx, run.GetID(), ""); err != nil {
 			t.Fatal(err)
 		}
@@ -215,6 +239,7 @@ func TestWorkflowCancelledFromClient(t *testing.T) {
 }
 
 func TestFailureShapesAndRetries(t *testing.T) {
+	t.Parallel()
 	acts := newCancelActs()
 	_, tq := startWorker(t, cancelTS, acts)
 	var out []any
@@ -273,6 +298,7 @@ func splitPath(p string) []string {
 }
 
 func TestThrowNullFailsTask(t *testing.T) {
+	t.Parallel()
 	_, tq := startWorker(t, cancelTS)
 	msg := waitTaskFailure(t, tq, "throwsNull")
 	if msg != "workflow throwsNull: null was thrown" {
@@ -281,6 +307,7 @@ func TestThrowNullFailsTask(t *testing.T) {
 }
 
 func TestFailureErrorTypes(t *testing.T) {
+	t.Parallel()
 	// By default a plain error fails the task...
 	_, tq := startWorker(t, cancelTS)
 	if msg := waitTaskFailure(t, tq, "throwsCustom"); msg == "" {

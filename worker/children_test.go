@@ -66,6 +66,7 @@ func startMixedWorker(t *testing.T) string {
 func sdkWorkerOf(w *worker.Worker) sdkworker.Worker { return w.GoWorker() }
 
 func TestChildWorkflows(t *testing.T) {
+	t.Parallel()
 	tq := startMixedWorker(t)
 	ctx := context.Background()
 	run, err := testClient.ExecuteWorkflow(ctx, client.StartWorkflowOptions{TaskQueue: tq, ID: "parent-" + tq}, "parent")
@@ -96,6 +97,7 @@ func TestChildWorkflows(t *testing.T) {
 }
 
 func TestParentClosePolicies(t *testing.T) {
+	t.Parallel()
 	tq := startMixedWorker(t)
 	ctx := context.Background()
 	for policy, want := range map[string]enumspb.WorkflowExecutionStatus{
@@ -124,6 +126,7 @@ func TestParentClosePolicies(t *testing.T) {
 }
 
 func TestChildCancelledWithScope(t *testing.T) {
+	t.Parallel()
 	tq := startMixedWorker(t)
 	var out map[string]any
 	mustExecute(t, tq, "cancelChild", &out)
@@ -133,6 +136,7 @@ func TestChildCancelledWithScope(t *testing.T) {
 }
 
 func TestExternalWorkflows(t *testing.T) {
+	t.Parallel()
 	tq := startMixedWorker(t)
 	ctx := context.Background()
 	target, err := testClient.ExecuteWorkflow(ctx, client.StartWorkflowOptions{TaskQueue: tq}, "waitingChild")
@@ -156,6 +160,7 @@ func TestExternalWorkflows(t *testing.T) {
 }
 
 func TestContinueAsNew(t *testing.T) {
+	t.Parallel()
 	tq := startMixedWorker(t)
 	var out map[string]any
 	mustExecute(t, tq, "countdown", &out, 3)
@@ -170,6 +175,7 @@ func TestContinueAsNew(t *testing.T) {
 }
 
 func TestLocalActivities(t *testing.T) {
+	t.Parallel()
 	tq := startMixedWorker(t)
 	ctx := context.Background()
 	// A workflow task timeout of 1s: the 2s retry backoff is longer, so the
@@ -192,6 +198,7 @@ func TestLocalActivities(t *testing.T) {
 }
 
 func TestSearchAttributesAndMemo(t *testing.T) {
+	t.Parallel()
 	tq := startMixedWorker(t)
 	ctx := context.Background()
 	run, err := testClient.ExecuteWorkflow(ctx, client.StartWorkflowOptions{TaskQueue: tq}, "searchAttrs")
@@ -233,6 +240,7 @@ func TestSearchAttributesAndMemo(t *testing.T) {
 }
 
 func TestSetTimeout(t *testing.T) {
+	t.Parallel()
 	tq := startMixedWorker(t)
 	var out []string
 	mustExecute(t, tq, "timers", &out)

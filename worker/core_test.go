@@ -35,6 +35,7 @@ func Nothing(context.Context) error { return nil }
 func basicActivities() []any { return []any{Greet, Echo, Fail, MakeUser, Nothing} }
 
 func TestHelloActivityAndSleep(t *testing.T) {
+	t.Parallel()
 	_, tq := startWorker(t, basic, basicActivities()...)
 	var out string
 	mustExecute(t, tq, "hello", &out, "Temporal")
@@ -44,6 +45,7 @@ func TestHelloActivityAndSleep(t *testing.T) {
 }
 
 func TestArgumentsAndResults(t *testing.T) {
+	t.Parallel()
 	_, tq := startWorker(t, basic, basicActivities()...)
 	var out json.RawMessage
 	mustExecute(t, tq, "echoArgs", &out, 1, "two", map[string]any{"b": 1, "a": []int{2}}, nil, true)
@@ -71,6 +73,7 @@ func TestArgumentsAndResults(t *testing.T) {
 }
 
 func TestGoStructIsPlainObject(t *testing.T) {
+	t.Parallel()
 	_, tq := startWorker(t, basic, basicActivities()...)
 	var out json.RawMessage
 	mustExecute(t, tq, "goStruct", &out)
@@ -81,6 +84,7 @@ func TestGoStructIsPlainObject(t *testing.T) {
 }
 
 func TestActivityErrorIsActivityFailure(t *testing.T) {
+	t.Parallel()
 	_, tq := startWorker(t, basic, basicActivities()...)
 	var out map[string]any
 	mustExecute(t, tq, "activityError", &out)
@@ -95,6 +99,7 @@ func TestActivityErrorIsActivityFailure(t *testing.T) {
 }
 
 func TestApplicationFailureFailsWorkflow(t *testing.T) {
+	t.Parallel()
 	_, tq := startWorker(t, basic)
 	err := execute(t, tq, "throwsApplicationFailure", nil)
 	app := applicationError(t, err)
@@ -108,6 +113,7 @@ func TestApplicationFailureFailsWorkflow(t *testing.T) {
 }
 
 func TestPromiseAllAndRace(t *testing.T) {
+	t.Parallel()
 	_, tq := startWorker(t, basic, basicActivities()...)
 	var all []string
 	mustExecute(t, tq, "all", &all)
@@ -122,6 +128,7 @@ func TestPromiseAllAndRace(t *testing.T) {
 }
 
 func TestDeterministicGlobals(t *testing.T) {
+	t.Parallel()
 	_, tq := startWorker(t, basic)
 	var out map[string]any
 	mustExecute(t, tq, "deterministic", &out)
@@ -134,6 +141,7 @@ func TestDeterministicGlobals(t *testing.T) {
 }
 
 func TestUnknownActivityFailsClearly(t *testing.T) {
+	t.Parallel()
 	_, tq := startWorker(t, basic, basicActivities()...)
 	err := execute(t, tq, "unknownActivity", nil)
 	app := applicationError(t, err)
@@ -144,6 +152,7 @@ func TestUnknownActivityFailsClearly(t *testing.T) {
 }
 
 func TestUnknownWorkflowTypeFailsTask(t *testing.T) {
+	t.Parallel()
 	_, tq := startWorker(t, basic)
 	msg := waitTaskFailure(t, tq, "noSuchWorkflow")
 	if !strings.Contains(msg, "Failed to initialize workflow of type 'noSuchWorkflow': no such function is exported") || !strings.Contains(msg, "hello") {
@@ -152,6 +161,7 @@ func TestUnknownWorkflowTypeFailsTask(t *testing.T) {
 }
 
 func TestNonTemporalErrorsFailTheTask(t *testing.T) {
+	t.Parallel()
 	_, tq := startWorker(t, basic, basicActivities()...)
 	for wf, want := range map[string]string{
 		"throwsPlainError": "TypeError: oops, a bug\n\tat throwsPlainError (testdata/basic.ts:57:",
@@ -171,6 +181,7 @@ func TestNonTemporalErrorsFailTheTask(t *testing.T) {
 }
 
 func TestMalformedArguments(t *testing.T) {
+	t.Parallel()
 	_, tq := startWorker(t, basic)
 	ctx := context.Background()
 	// A payload whose JSON is broken.

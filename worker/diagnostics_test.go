@@ -20,6 +20,7 @@ import (
 // the run and fails; with Diagnostics its failure says what changed and
 // where, not only the Go SDK's message.
 func TestDiagnosticsExplainLiveNondeterminism(t *testing.T) {
+	t.Parallel()
 	diag := worker.NewDiagnostics()
 	c, err := client.Dial(diag.ClientOptions(client.Options{HostPort: serverAddr, Logger: quietLogger{}}))
 	if err != nil {

@@ -59,6 +59,7 @@ func newWorker(t *testing.T, tq, workflows string, activities ...any) *worker.Wo
 }
 
 func TestSignalsInHistoryOrderAcrossNames(t *testing.T) {
+	t.Parallel()
 	// Handlers are set in the first task; then the worker goes away, four
 	// signals of three names arrive, and the next task carries all of them.
 	tq := fmt.Sprintf("%s-%d", t.Name(), queueSeq.Add(1))
@@ -87,6 +88,7 @@ func TestSignalsInHistoryOrderAcrossNames(t *testing.T) {
 }
 
 func TestSignalsInFirstTaskWaitForTheirHandlers(t *testing.T) {
+	t.Parallel()
 	// As in the TypeScript SDK, signals that come with the first task are
 	// processed before the workflow function starts: they are buffered, and
 	// each setHandler call delivers the buffered signals of its name, in order.
@@ -102,6 +104,7 @@ func TestSignalsInFirstTaskWaitForTheirHandlers(t *testing.T) {
 }
 
 func TestSignalsBufferedUntilHandlerSet(t *testing.T) {
+	t.Parallel()
 	run, tq := startBeforeWorker(t, "buffered", [2]string{"a", "1"}, [2]string{"zzz", "x"}, [2]string{"b", "2"}, [2]string{"a", "3"}, [2]string{"done", ""})
 	newWorker(t, tq, messages)
 	var out []string
@@ -114,6 +117,7 @@ func TestSignalsBufferedUntilHandlerSet(t *testing.T) {
 }
 
 func TestSignalWithStartIsDelivered(t *testing.T) {
+	t.Parallel()
 	_, tq := startWorker(t, messages)
 	ctx := context.Background()
 	run, err := testClient.SignalWithStartWorkflow(ctx, "sws-"+tq, "a", "first", client.StartWorkflowOptions{TaskQueue: tq}, "trigger")
@@ -127,6 +131,7 @@ func TestSignalWithStartIsDelivered(t *testing.T) {
 }
 
 func TestQueriesUpdatesAndValidators(t *testing.T) {
+	t.Parallel()
 	_, tq := startWorker(t, messages, Greet)
 	ctx := context.Background()
 	run, err := testClient.ExecuteWorkflow(ctx, client.StartWorkflowOptions{TaskQueue: tq}, "counter")
@@ -241,6 +246,7 @@ func eventsOf(t *testing.T, id string, typ enumspb.EventType) []*historypb.Histo
 }
 
 func TestQueryAfterReplay(t *testing.T) {
+	t.Parallel()
 	tq := fmt.Sprintf("%s-%d", t.Name(), queueSeq.Add(1))
 	w1, err := worker.New(testClient, tq, worker.Options{Workflows: messages})
 	if err != nil {
@@ -286,6 +292,7 @@ func TestQueryAfterReplay(t *testing.T) {
 }
 
 func TestQueriesAreReadOnly(t *testing.T) {
+	t.Parallel()
 	_, tq := startWorker(t, messages, Greet)
 	ctx := context.Background()
 	run, err := testClient.ExecuteWorkflow(ctx, client.StartWorkflowOptions{TaskQueue: tq}, "badQueries")
@@ -314,6 +321,7 @@ func TestQueriesAreReadOnly(t *testing.T) {
 }
 
 func TestConditionTimeoutAndTrigger(t *testing.T) {
+	t.Parallel()
 	_, tq := startWorker(t, messages)
 	ctx := context.Background()
 	run, err := testClient.ExecuteWorkflow(ctx, client.StartWorkflowOptions{TaskQueue: tq}, "conditionTimeout")
@@ -350,6 +358,7 @@ func TestConditionTimeoutAndTrigger(t *testing.T) {
 }
 
 func TestSignalHandlerApplicationFailureFailsWorkflow(t *testing.T) {
+	t.Parallel()
 	_, tq := startWorker(t, messages)
 	ctx := context.Background()
 	run, err := testClient.ExecuteWorkflow(ctx, client.StartWorkflowOptions{TaskQueue: tq}, "signalFailsWorkflow")
@@ -366,6 +375,7 @@ func TestSignalHandlerApplicationFailureFailsWorkflow(t *testing.T) {
 }
 
 func TestUnfinishedSignalHandlerWarning(t *testing.T) {
+	t.Parallel()
 	rec := &recordingLogger{}
 	c, err := client.NewClientFromExisting(testClient, client.Options{Logger: rec})
 	if err != nil {
@@ -433,6 +443,7 @@ func (l *recordingLogger) find(s string) string {
 }
 
 func TestSignalBeforeUpdateInOneTask(t *testing.T) {
+	t.Parallel()
 	tq := fmt.Sprintf("%s-%d", t.Name(), queueSeq.Add(1))
 	w1 := newWorker(t, tq, messages)
 	ctx := context.Background()

@@ -108,6 +108,7 @@ func loadWorkflows(t *testing.T, path string) *worker.Workflows {
 }
 
 func TestReplayRecordedHistories(t *testing.T) {
+	t.Parallel()
 	histories, err := worker.ReadHistoryFiles(historiesDir)
 	if err != nil {
 		t.Fatal(err)
@@ -180,6 +181,7 @@ func TestReplayRecordedHistories(t *testing.T) {
 }
 
 func TestReadHistoryFormats(t *testing.T) {
+	t.Parallel()
 	data, err := os.ReadFile(filepath.Join(historiesDir, "order.json"))
 	if err != nil {
 		t.Fatal(err)
@@ -226,6 +228,7 @@ func TestReadHistoryFormats(t *testing.T) {
 }
 
 func TestFetchHistoriesAndReplay(t *testing.T) {
+	t.Parallel()
 	_, tq := startWorker(t, filepath.Join(historiesDir, "workflows.ts"), Greet)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -290,6 +293,7 @@ func TestFetchHistoriesAndReplay(t *testing.T) {
 }
 
 func TestReplayUnknownWorkflowType(t *testing.T) {
+	t.Parallel()
 	h, err := worker.ReadHistoryFile(filepath.Join(historiesDir, "order.json"))
 	if err != nil {
 		t.Fatal(err)
@@ -303,6 +307,7 @@ func TestReplayUnknownWorkflowType(t *testing.T) {
 }
 
 func TestReplayReasons(t *testing.T) {
+	t.Parallel()
 	h, err := worker.ReadHistoryFile(filepath.Join(historiesDir, "order.json"))
 	if err != nil {
 		t.Fatal(err)

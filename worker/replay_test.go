@@ -43,6 +43,7 @@ func replay(t *testing.T, workflows string, h *historypb.History) error {
 }
 
 func TestReplayFinishedHistories(t *testing.T) {
+	t.Parallel()
 	_, tq := startWorker(t, basic, basicActivities()...)
 	for _, wf := range []struct {
 		name string
@@ -56,6 +57,7 @@ func TestReplayFinishedHistories(t *testing.T) {
 }
 
 func TestReplayDetectsChangedWorkflow(t *testing.T) {
+	t.Parallel()
 	_, tq := startWorker(t, basic, basicActivities()...)
 	h := history(t, tq, "hello", "replay")
 	err := replay(t, "testdata/basic_changed.ts", h)

@@ -41,6 +41,7 @@ func stackTrace(t *testing.T, id string, want ...string) string {
 }
 
 func TestStackTraceQueryShowsJSStacks(t *testing.T) {
+	t.Parallel()
 	blocked := make(chan struct{})
 	unblock := make(chan struct{})
 	block := func(ctx context.Context) (string, error) {
