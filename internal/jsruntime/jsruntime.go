@@ -47,6 +47,11 @@ type Env struct {
 	Log func(level, msg string)
 	// Timers backs setTimeout/clearTimeout. Optional.
 	Timers Timers
+	// NewError makes an instance of one of the workflow module's error
+	// classes (class is its name, e.g. "DeterminismViolationError"), so
+	// that errors the sandbox throws pass instanceof checks. Optional; nil,
+	// or a nil result, gives an Error whose name is class.
+	NewError func(class, message string) goja.Value
 }
 
 // Runtime is one workflow run's JavaScript sandbox. It is not safe for
@@ -58,13 +63,17 @@ type Runtime struct {
 	stringify goja.Callable
 	parse     goja.Callable
 	uint8     *goja.Object
+
+	newError func(class, message string) goja.Value
+	web      goja.Callable // web.js's builder, once a web global is touched
+	host     goja.Value    // web.js's host functions
 }
 
 // New creates a runtime with deterministic globals. The program is not run
 // yet; see Run.
 func New(env Env) *Runtime {
 	vm := goja.New()
-	r := &Runtime{VM: vm, rand: rand.New(rand.NewPCG(env.Seed, env.Seed^0x9e3779b97f4a7c15))}
+	r := &Runtime{VM: vm, rand: rand.New(rand.NewPCG(env.Seed, env.Seed^0x9e3779b97f4a7c15)), newError: env.NewError}
 	vm.SetFieldNameMapper(goja.UncapFieldNameMapper())
 	if env.Now != nil {
 		vm.SetTimeSource(env.Now)
@@ -108,10 +117,7 @@ func New(env Env) *Runtime {
 			return goja.Undefined()
 		})
 	}
-	// Non-deterministic or host-only globals that must not exist.
-	for _, name := range []string{"WeakRef", "FinalizationRegistry"} {
-		_ = g.Delete(name)
-	}
+	r.installLazyGlobals()
 	return r
 }
 
