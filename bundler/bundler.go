@@ -16,9 +16,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 
 	"github.com/evanw/esbuild/pkg/api"
+
+	"github.com/tsworker/tsworker/internal/jsruntime"
 )
 
 // Options configures Bundle.
@@ -121,13 +124,19 @@ func Bundle(opts Options) Result {
 		Metafile:          true,
 		LogLevel:          api.LogLevelSilent,
 		Plugins:           []api.Plugin{builtinModules()},
+		// goja cannot read Unicode property escapes (\p{L}): esbuild
+		// writes such regular expression literals as `new RegExp(...)`,
+		// and RegExp, Symbol.dispose, Symbol.asyncDispose and
+		// Error.captureStackTrace become globals of the sandbox that
+		// supply what goja lacks (see jsruntime.BundleDefines).
+		Supported: map[string]bool{"regexp-unicode-property-escapes": false},
+		Define:    jsruntime.BundleDefines,
 	}
 	scan := base
 	scan.EntryPoints = []string{entry}
 	scan.Format = api.FormatESModule
 	out := api.Build(scan)
-	res.Errors = convertMessages(out.Errors)
-	res.Warnings = convertMessages(out.Warnings)
+	res.Errors, res.Warnings = convertLog(out.Errors, out.Warnings)
 	if len(res.Errors) > 0 {
 		return res
 	}
@@ -148,8 +157,10 @@ func Bundle(opts Options) Result {
 		Loader:     api.LoaderJS,
 	}
 	out = api.Build(build)
-	res.Errors = convertMessages(out.Errors)
-	res.Warnings = append(res.Warnings, convertMessages(out.Warnings)...)
+	// Pass 2 bundles the same files again: its warnings repeat pass 1's.
+	errs, warns := convertLog(out.Errors, out.Warnings)
+	res.Errors = errs
+	res.Warnings = appendUnique(res.Warnings, warns...)
 	if len(res.Errors) > 0 {
 		return res
 	}
@@ -162,7 +173,7 @@ func Bundle(opts Options) Result {
 			code = f.Contents
 		}
 	}
-	res.Code = WithInlineSourceMap(code, res.SourceMap)
+	res.Code = WithInlineSourceMap(lowerRegExps(code), res.SourceMap)
 	res.Inputs = metafileInputs(out.Metafile)
 	return res
 }
@@ -226,6 +237,75 @@ func resolveEntry(p string) (string, error) {
 		}
 	}
 	return "", fmt.Errorf("%s is a directory without workflows.ts, index.ts, workflows.js or index.js; pass the workflows file itself", p)
+}
+
+// loweredRegExp matches the `new RegExp("...", "flags")` esbuild writes for
+// a regular expression literal with Unicode property escapes.
+var loweredRegExp = regexp.MustCompile(`new RegExp\(("(?:[^"\\\n]|\\.)*\\\\[pP]\{(?:[^"\\\n]|\\.)*"), "([dgimsuvy]*)"\)`)
+
+// lowerRegExps points the regular expressions esbuild lowered to the
+// sandbox's RegExp that reads Unicode property escapes. The name has the
+// length of "RegExp", so columns (and the source map) stay right.
+func lowerRegExps(code []byte) []byte {
+	return loweredRegExp.ReplaceAllFunc(code, func(m []byte) []byte {
+		return append([]byte("new "+jsruntime.NameRegExp), m[len("new RegExp"):]...)
+	})
+}
+
+// convertLog converts esbuild's errors and warnings. A property missing
+// from the built-in module, which esbuild only warns about when it is read
+// from a namespace import (wf.missingName), is an error, as a missing named
+// import is; an npm package that cannot be found says to install it.
+func convertLog(errs, warns []api.Message) (outErrs, outWarns []Message) {
+	outErrs = convertMessages(errs)
+	for i := range outErrs {
+		explainUnresolved(&outErrs[i])
+	}
+	for _, w := range convertMessages(warns) {
+		if missingBuiltinExport.MatchString(w.Text) {
+			name := missingBuiltinExport.FindStringSubmatch(w.Text)[1]
+			w.Text = "No matching export in \"@temporalio/workflow\" for import \"" + name + "\""
+			w.Hint = "tsworker's built-in @temporalio/workflow does not provide " + name +
+				"; run `tsworker types` for what it provides"
+			outErrs = appendUnique(outErrs, w)
+			continue
+		}
+		outWarns = appendUnique(outWarns, w)
+	}
+	return outErrs, outWarns
+}
+
+// missingBuiltinExport is esbuild's warning for a name read from a
+// namespace import that the module does not export.
+var missingBuiltinExport = regexp.MustCompile(`^Import "([^"]+)" will always be undefined because there is no matching export in "(?:tsworker:)?@temporalio/workflow"`)
+
+// unresolvedPackage is esbuild's error for an import it cannot find, with
+// the package name when the path is a bare one.
+var unresolvedPackage = regexp.MustCompile(`^Could not resolve "((?:@[^/":]+/)?[^./":][^/":]*)(?:/[^"]*)?"$`)
+
+func explainUnresolved(m *Message) {
+	sub := unresolvedPackage.FindStringSubmatch(m.Text)
+	if sub == nil {
+		return
+	}
+	m.Text += ": the npm package \"" + sub[1] + "\" is not installed"
+	m.Hint = "run `npm install " + sub[1] + "` in the workflows' project; tsworker bundles npm packages from node_modules"
+}
+
+func appendUnique(ms []Message, more ...Message) []Message {
+	for _, m := range more {
+		dup := false
+		for _, o := range ms {
+			if o == m {
+				dup = true
+				break
+			}
+		}
+		if !dup {
+			ms = append(ms, m)
+		}
+	}
+	return ms
 }
 
 func convertMessages(ms []api.Message) []Message {

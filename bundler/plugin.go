@@ -12,14 +12,15 @@ import (
 	"github.com/tsworker/tsworker/internal/wfmodule"
 )
 
-// nodeBuiltins are the modules of Node.js; none of them exists in the
-// workflow sandbox.
+// nodeBuiltins are the modules of Node.js that do not exist in the workflow
+// sandbox. assert, url and util are not among them: as in the TypeScript
+// SDK, they are small built-in modules (nodeShims).
 var nodeBuiltins = []string{
-	"assert", "async_hooks", "buffer", "child_process", "cluster", "console", "constants",
+	"async_hooks", "buffer", "child_process", "cluster", "console", "constants",
 	"crypto", "dgram", "diagnostics_channel", "dns", "domain", "events", "fs", "http", "http2",
 	"https", "inspector", "module", "net", "os", "path", "perf_hooks", "process", "punycode",
 	"querystring", "readline", "repl", "stream", "string_decoder", "sys", "timers", "tls",
-	"trace_events", "tty", "url", "util", "v8", "vm", "wasi", "worker_threads", "zlib", "test",
+	"trace_events", "tty", "v8", "vm", "wasi", "worker_threads", "zlib", "test",
 	"sqlite",
 }
 
@@ -32,8 +33,22 @@ var forbiddenPackages = map[string]string{
 	"@temporalio/testing":  "test workflows from Go with tsworker's test environment",
 }
 
+// nodeShims are the Node.js modules the TypeScript SDK's bundler maps to its
+// own small modules, with what they hold: assert is the sandbox's assert
+// global, url its URL and URLSearchParams, util its TextEncoder and
+// TextDecoder. The exports are getters so that a module imported but not
+// used costs a run nothing beyond them.
+var nodeShims = map[string]string{
+	"assert": "module.exports = globalThis.assert;\n",
+	"url": "module.exports = {\n  get URL() { return globalThis.URL; },\n" +
+		"  get URLSearchParams() { return globalThis.URLSearchParams; },\n};\n",
+	"util": "module.exports = {\n  get TextEncoder() { return globalThis.TextEncoder; },\n" +
+		"  get TextDecoder() { return globalThis.TextDecoder; },\n};\n",
+}
+
 func builtinModules() api.Plugin {
-	builtinRe := "^(node:)?(" + strings.Join(nodeBuiltins, "|") + ")(/.*)?$"
+	// assert, url and util are shims, but not their subpaths (util/types).
+	builtinRe := "^(node:)?((" + strings.Join(nodeBuiltins, "|") + ")(/.*)?|(assert|url|util)/.*)$"
 	return api.Plugin{
 		Name: "tsworker",
 		Setup: func(b api.PluginBuild) {
@@ -53,6 +68,13 @@ func builtinModules() api.Plugin {
 					Text:   "\"" + a.Path + "\" cannot be used in workflow code",
 					Detail: hint,
 				}}}, nil
+			})
+			b.OnResolve(api.OnResolveOptions{Filter: `^(node:)?(assert|url|util)$`}, func(a api.OnResolveArgs) (api.OnResolveResult, error) {
+				return api.OnResolveResult{Path: strings.TrimPrefix(a.Path, "node:"), Namespace: "tsworker-node"}, nil
+			})
+			b.OnLoad(api.OnLoadOptions{Filter: ".*", Namespace: "tsworker-node"}, func(a api.OnLoadArgs) (api.OnLoadResult, error) {
+				src := nodeShims[a.Path]
+				return api.OnLoadResult{Contents: &src, Loader: api.LoaderJS}, nil
 			})
 			b.OnResolve(api.OnResolveOptions{Filter: builtinRe}, func(a api.OnResolveArgs) (api.OnResolveResult, error) {
 				return api.OnResolveResult{Errors: []api.Message{{
@@ -77,7 +99,7 @@ func metafileInputs(meta string) []string {
 	}
 	out := make([]string, 0, len(m.Inputs))
 	for k := range m.Inputs {
-		if strings.HasPrefix(k, "tsworker:") || strings.HasSuffix(k, "tsworker-entry.js") || k == "<stdin>" {
+		if strings.HasPrefix(k, "tsworker:") || strings.HasPrefix(k, "tsworker-node:") || strings.HasSuffix(k, "tsworker-entry.js") || k == "<stdin>" {
 			continue
 		}
 		out = append(out, k)
