@@ -89,6 +89,15 @@ func TestGlobals(t *testing.T) {
 		{`assert.deepEqual({ a: 1 }, { a: '1' }); assert.throws(() => { throw new TypeError('x') }, TypeError); assert.throws(() => { throw new Error('abc') }, /b/); 'ok'`, "ok"},
 		{`try { assert.strict.equal(1, '1') } catch (e) { e.operator }`, "strictEqual"},
 
+		// Intl: en-US numbers and collation, a clear error for the rest
+		{`new Intl.NumberFormat().format(1234567.891) + ' ' + new Intl.NumberFormat('en-US', { minimumFractionDigits: 2 }).format(-5)`, "1,234,567.891 -5.00"},
+		{`new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' }).format(1234.5) + ' ' + new Intl.NumberFormat(undefined, { style: 'percent' }).format(0.256)`, "$1,234.50 26%"},
+		{`new Intl.NumberFormat('en', { maximumFractionDigits: 0, useGrouping: false }).format(12345.6)`, "12346"},
+		{`['b', 'a', 'C'].sort(new Intl.Collator().compare).join()`, "a,b,C"},
+		{`try { new Intl.NumberFormat('de-DE') } catch (e) { e.name + ': ' + e.message.split(' (')[0] }`, `RangeError: Intl.NumberFormat for locale "de-DE" is not available in tsworker's workflow sandbox`},
+		{`try { new Intl.DateTimeFormat() } catch (e) { e.name + ': ' + e.message.split(' (')[0] }`, `RangeError: Intl.DateTimeFormat is not available in tsworker's workflow sandbox`},
+		{`typeof (1234.5).toLocaleString() + typeof new Date(0).toLocaleString()`, "stringstring"},
+
 		// Globals are ordinary, writable, non-enumerable properties once made.
 		{`'URL' in globalThis`, "true"},
 		{`Object.keys(globalThis).includes('URL')`, "false"},

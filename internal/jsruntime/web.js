@@ -385,8 +385,93 @@
 
     case 'assert':
       return makeAssert();
+
+    case 'Intl':
+      return makeIntl();
   }
   return undefined;
+
+  // A small Intl: en-US number formatting and collation. goja has no
+  // locale data; what is not provided throws a RangeError that says so
+  // instead of formatting wrongly.
+  function makeIntl() {
+    const unsupported = (what) => new RangeError(`${what} is not available in tsworker's workflow sandbox ` +
+      '(it has no locale data: Intl formats numbers and compares strings as en-US); format in a Go activity instead');
+    const checkLocale = (what, locales) => {
+      const list = locales === undefined ? [] : Array.isArray(locales) ? locales : [locales];
+      for (const l of list) {
+        if (!/^en(-(US|us))?$/.test(String(l))) throw unsupported(`${what} for locale "${l}"`);
+      }
+    };
+    const group = (digits) => digits.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+    class NumberFormat {
+      #o;
+      constructor(locales, options = {}) {
+        checkLocale('Intl.NumberFormat', locales);
+        const style = options.style ?? 'decimal';
+        if (style !== 'decimal' && style !== 'percent' && style !== 'currency') throw unsupported(`Intl.NumberFormat style "${style}"`);
+        if (style === 'currency' && options.currency === undefined) throw new TypeError('Currency code is required with currency style.');
+        const cur = style === 'currency' ? String(options.currency).toUpperCase() : undefined;
+        const curDigits = cur === 'JPY' || cur === 'KRW' ? 0 : 2;
+        const min = options.minimumFractionDigits ?? (style === 'currency' ? curDigits : 0);
+        const max = Math.max(min, options.maximumFractionDigits ?? (style === 'currency' ? curDigits : style === 'percent' ? 0 : 3));
+        if (min < 0 || max > 100) throw new RangeError('maximumFractionDigits value is out of range.');
+        this.#o = { locale: 'en-US', numberingSystem: 'latn', style, currency: cur, minimumFractionDigits: min, maximumFractionDigits: max, useGrouping: options.useGrouping === false ? false : 'auto' };
+      }
+      format(value) {
+        const o = this.#o;
+        let n = Number(value);
+        if (Number.isNaN(n)) return 'NaN';
+        const neg = n < 0 || Object.is(n, -0);
+        n = Math.abs(n);
+        if (o.style === 'percent') n *= 100;
+        let s = n === Infinity ? '∞' : n.toFixed(o.maximumFractionDigits);
+        if (n !== Infinity && s.includes('.')) {
+          let [i, f] = s.split('.');
+          while (f.length > o.minimumFractionDigits && f.endsWith('0')) f = f.slice(0, -1);
+          s = f ? `${o.useGrouping ? group(i) : i}.${f}` : o.useGrouping ? group(i) : i;
+        } else if (n !== Infinity && o.useGrouping) {
+          s = group(s);
+        }
+        if (o.style === 'percent') s += '%';
+        if (o.style === 'currency') s = ({ USD: '$', EUR: '€', GBP: '£', JPY: '¥', INR: '₹', CNY: 'CN¥', CAD: 'CA$', AUD: 'A$' }[o.currency] ?? o.currency + '\u00a0') + s;
+        return (neg && s !== '0' ? '-' : '') + s;
+      }
+      formatToParts() { throw unsupported('Intl.NumberFormat.prototype.formatToParts'); }
+      resolvedOptions() { return Object.assign({}, this.#o); }
+      static supportedLocalesOf(locales) { return (Array.isArray(locales) ? locales : [locales]).filter((l) => /^en(-US)?$/.test(l)); }
+    }
+    class Collator {
+      #o;
+      constructor(locales, options = {}) {
+        checkLocale('Intl.Collator', locales);
+        this.#o = { locale: 'en-US', usage: options.usage ?? 'sort', sensitivity: options.sensitivity ?? 'variant', ignorePunctuation: false, collation: 'default', numeric: Boolean(options.numeric), caseFirst: 'false' };
+        this.compare = this.compare.bind(this);
+      }
+      compare(a, b) {
+        a = String(a); b = String(b);
+        if (this.#o.sensitivity === 'base' || this.#o.sensitivity === 'accent') { a = a.toLowerCase(); b = b.toLowerCase(); }
+        if (this.#o.numeric) {
+          const na = Number(a), nb = Number(b);
+          if (!Number.isNaN(na) && !Number.isNaN(nb)) return na < nb ? -1 : na > nb ? 1 : 0;
+        }
+        const c = a.localeCompare(b);
+        return c < 0 ? -1 : c > 0 ? 1 : 0;
+      }
+      resolvedOptions() { return Object.assign({}, this.#o); }
+    }
+    function DateTimeFormat() { throw unsupported('Intl.DateTimeFormat'); }
+    const Intl = {};
+    define(Intl, {
+      NumberFormat, Collator, DateTimeFormat,
+      PluralRules: function PluralRules() { throw unsupported('Intl.PluralRules'); },
+      RelativeTimeFormat: function RelativeTimeFormat() { throw unsupported('Intl.RelativeTimeFormat'); },
+      ListFormat: function ListFormat() { throw unsupported('Intl.ListFormat'); },
+      getCanonicalLocales: (l) => (l === undefined ? [] : Array.isArray(l) ? l.map(String) : [String(l)]),
+    });
+    Object.defineProperty(Intl, Symbol.toStringTag, { value: 'Intl', configurable: true });
+    return Intl;
+  }
 
   function makeAssert() {
     const inspect = (v) => {
