@@ -1,4 +1,6 @@
 // Globals of the tsworker workflow runtime, beyond the ECMAScript built-ins.
+// structuredClone, fetch, process, Buffer and the other Node.js globals do
+// not exist (nor do they in the TypeScript SDK's sandbox).
 // Each one is deterministic: timers are durable workflow timers, console
 // output goes to the worker's log (and not during replay), random UUIDs come
 // from the workflow's seeded generator. Browser and Node.js globals (fetch,
@@ -49,5 +51,123 @@ declare var TextDecoder: {
 interface Crypto {
   /** A random UUID v4 from the workflow's seeded generator: the same on replay. */
   randomUUID(): `${string}-${string}-${string}-${string}-${string}`;
+  /** Fills array with bytes from the workflow's seeded generator. */
+  getRandomValues<T extends Int8Array | Uint8Array | Uint8ClampedArray | Int16Array | Uint16Array | Int32Array | Uint32Array>(array: T): T;
 }
 declare var crypto: Crypto;
+
+interface URLSearchParams {
+  readonly size: number;
+  append(name: string, value: string): void;
+  delete(name: string, value?: string): void;
+  get(name: string): string | null;
+  getAll(name: string): string[];
+  has(name: string, value?: string): boolean;
+  set(name: string, value: string): void;
+  sort(): void;
+  forEach(callbackfn: (value: string, key: string, parent: URLSearchParams) => void, thisArg?: any): void;
+  entries(): IterableIterator<[string, string]>;
+  keys(): IterableIterator<string>;
+  values(): IterableIterator<string>;
+  [Symbol.iterator](): IterableIterator<[string, string]>;
+  toString(): string;
+}
+declare var URLSearchParams: {
+  prototype: URLSearchParams;
+  new (init?: string[][] | Record<string, string> | string | URLSearchParams): URLSearchParams;
+};
+
+interface URL {
+  hash: string;
+  host: string;
+  hostname: string;
+  href: string;
+  readonly origin: string;
+  password: string;
+  pathname: string;
+  port: string;
+  protocol: string;
+  search: string;
+  readonly searchParams: URLSearchParams;
+  username: string;
+  toString(): string;
+  toJSON(): string;
+}
+declare var URL: {
+  prototype: URL;
+  new (url: string | URL, base?: string | URL): URL;
+  canParse(url: string | URL, base?: string | URL): boolean;
+  parse(url: string | URL, base?: string | URL): URL | null;
+};
+
+interface AbortSignal {
+  readonly aborted: boolean;
+  readonly reason: any;
+  onabort: ((this: AbortSignal, ev: { type: 'abort'; target: AbortSignal }) => any) | null;
+  throwIfAborted(): void;
+  addEventListener(type: 'abort', listener: (this: AbortSignal, ev: { type: 'abort'; target: AbortSignal }) => any, options?: { once?: boolean }): void;
+  removeEventListener(type: 'abort', listener: (this: AbortSignal, ev: { type: 'abort'; target: AbortSignal }) => any): void;
+}
+declare var AbortSignal: {
+  prototype: AbortSignal;
+  abort(reason?: any): AbortSignal;
+  any(signals: Iterable<AbortSignal>): AbortSignal;
+  /** Throws: a timer outside workflow time is not deterministic; use CancellationScope.withTimeout. */
+  timeout(milliseconds: number): never;
+};
+
+interface AbortController {
+  readonly signal: AbortSignal;
+  abort(reason?: any): void;
+}
+declare var AbortController: {
+  prototype: AbortController;
+  new (): AbortController;
+};
+
+/** Node.js's assert, as the TypeScript SDK's sandbox provides it (also `import assert from 'assert'`). */
+declare namespace assert {
+  class AssertionError extends Error {
+    actual: unknown;
+    expected: unknown;
+    operator: string;
+    generatedMessage: boolean;
+    code: 'ERR_ASSERTION';
+  }
+  function ok(value: unknown, message?: string | Error): asserts value;
+  function fail(message?: string | Error): never;
+  function equal(actual: unknown, expected: unknown, message?: string | Error): void;
+  function notEqual(actual: unknown, expected: unknown, message?: string | Error): void;
+  function strictEqual<T>(actual: unknown, expected: T, message?: string | Error): asserts actual is T;
+  function notStrictEqual(actual: unknown, expected: unknown, message?: string | Error): void;
+  function deepEqual(actual: unknown, expected: unknown, message?: string | Error): void;
+  function notDeepEqual(actual: unknown, expected: unknown, message?: string | Error): void;
+  function deepStrictEqual<T>(actual: unknown, expected: T, message?: string | Error): asserts actual is T;
+  function notDeepStrictEqual(actual: unknown, expected: unknown, message?: string | Error): void;
+  function match(value: string, regExp: RegExp, message?: string | Error): void;
+  function doesNotMatch(value: string, regExp: RegExp, message?: string | Error): void;
+  function ifError(value: unknown): asserts value is null | undefined;
+  function throws(block: () => unknown, error?: RegExp | Function | object | string, message?: string | Error): void;
+  function doesNotThrow(block: () => unknown, error?: RegExp | Function | string, message?: string | Error): void;
+  function rejects(block: (() => Promise<unknown>) | Promise<unknown>, error?: RegExp | Function | object | string, message?: string | Error): Promise<void>;
+  function doesNotReject(block: (() => Promise<unknown>) | Promise<unknown>, error?: RegExp | Function | string, message?: string | Error): Promise<void>;
+  const strict: typeof assert;
+}
+declare function assert(value: unknown, message?: string | Error): asserts value;
+
+interface SymbolConstructor {
+  /** The method `using` calls when a block ends. */
+  readonly dispose: unique symbol;
+  /** The method `await using` calls when a block ends. */
+  readonly asyncDispose: unique symbol;
+}
+
+interface ErrorConstructor {
+  /** Sets targetObject.stack to the current stack, as V8 does. */
+  captureStackTrace(targetObject: object, constructorOpt?: Function): void;
+}
+
+// Intl (in the ECMAScript library) formats numbers and compares strings as
+// en-US; other locales, Intl.DateTimeFormat, PluralRules, ListFormat and
+// RelativeTimeFormat throw a RangeError. WeakRef and FinalizationRegistry
+// exist but throw a DeterminismViolationError, as in the TypeScript SDK.

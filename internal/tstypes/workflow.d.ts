@@ -255,9 +255,6 @@ export interface SinkCall {
   workflowInfo: WorkflowInfo;
 }
 
-/** Returns a proxy whose calls are passed to the worker's sinks after the workflow task. */
-export declare function proxySinks<T extends Sinks>(): T;
-
 // ---- messages: signals, queries, updates ----------------------------------
 
 /** The handler type a definition takes. */

@@ -225,7 +225,26 @@ export async function globals(): Promise<string> {
   await new Promise((resolve) => setTimeout(resolve, 200));
   queueMicrotask(() => console.debug('microtask'));
   const bytes = new TextEncoder().encode('héllo');
-  const sinks = wf.proxySinks<{ analytics: { track(event: string): void } }>();
-  sinks.analytics.track('globals');
-  return new TextDecoder().decode(bytes) + crypto.randomUUID() + Math.random();
+  const u = new URL('/path?q=1', 'https://example.com');
+  u.searchParams.append('r', '2');
+  const params = new URLSearchParams({ a: '1' });
+  const ctrl = new AbortController();
+  ctrl.signal.addEventListener('abort', () => console.info('aborted', ctrl.signal.reason));
+  ctrl.abort();
+  assert(ctrl.signal.aborted, 'aborted');
+  assert.strictEqual(params.get('a'), '1');
+  class Resource {
+    [Symbol.dispose](): void {}
+    [Symbol.asyncDispose](): Promise<void> { return Promise.resolve(); }
+  }
+  void new Resource();
+  class MyError extends Error {
+    constructor(message: string) {
+      super(message);
+      Error.captureStackTrace(this, MyError);
+    }
+  }
+  void new MyError('x');
+  const price = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' }).format(1.5);
+  return new TextDecoder().decode(bytes) + crypto.randomUUID() + Math.random() + u.href + price;
 }
