@@ -199,3 +199,18 @@ func TestQueueMicrotaskRunsAfterTheJob(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+func TestWorkflowNames(t *testing.T) {
+	rt := newRuntime(t)
+	v, err := rt.VM.RunString(`({
+		a: async function a() {}, b: () => 1, Klass: class Klass {}, Sub: class extends Error {},
+		interceptors: () => ({}), default: function () {}, value: 3, c: function c() {},
+	})`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := strings.Join(rt.WorkflowNames(v.ToObject(rt.VM)), ",")
+	if got != "a,b,c" {
+		t.Fatalf("got %s, want a,b,c", got)
+	}
+}

@@ -64,9 +64,10 @@ type Runtime struct {
 	parse     goja.Callable
 	uint8     *goja.Object
 
-	newError func(class, message string) goja.Value
-	web      goja.Callable // web.js's builder, once a web global is touched
-	host     goja.Value    // web.js's host functions
+	newError   func(class, message string) goja.Value
+	fnToString goja.Callable
+	web        goja.Callable // web.js's builder, once a web global is touched
+	host       goja.Value    // web.js's host functions
 }
 
 // New creates a runtime with deterministic globals. The program is not run
@@ -195,4 +196,35 @@ func (r *Runtime) Inspect(v goja.Value) string {
 		}
 	}
 	return v.String()
+}
+
+// WorkflowNames lists the exports of a bundle that are workflow types:
+// every exported function except classes, a default export and the
+// `interceptors` factory (which the TypeScript SDK reads from interceptor
+// modules, not as a workflow). The order is the exports' order.
+func (r *Runtime) WorkflowNames(exports *goja.Object) []string {
+	var names []string
+	for _, k := range exports.Keys() {
+		if k == "default" || k == "interceptors" {
+			continue
+		}
+		v := exports.Get(k)
+		if _, ok := goja.AssertFunction(v); !ok || r.isClass(v) {
+			continue
+		}
+		names = append(names, k)
+	}
+	return names
+}
+
+// isClass reports whether fn is a class constructor. goja keeps a
+// function's source, so Function.prototype.toString tells a class from a
+// function.
+func (r *Runtime) isClass(fn goja.Value) bool {
+	if r.fnToString == nil {
+		proto := r.VM.Get("Function").ToObject(r.VM).Get("prototype").ToObject(r.VM)
+		r.fnToString, _ = goja.AssertFunction(proto.Get("toString"))
+	}
+	s, err := r.fnToString(fn)
+	return err == nil && strings.HasPrefix(s.String(), "class")
 }
