@@ -169,6 +169,7 @@ func freePort(t *testing.T) int {
 }
 
 func TestDevRun(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name       string
 		args       []string
@@ -218,6 +219,7 @@ func TestDevRun(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel() // each starts its own server
 			args := append([]string{"dev", workflows, "--headless", "--port", "0", "--log-level", "warn"}, tt.args...)
 			out, errOut, err := tsworker(t, args...)
 			if tt.wantErr == "" && err != nil {
@@ -239,6 +241,7 @@ func TestDevRun(t *testing.T) {
 }
 
 func TestDevErrors(t *testing.T) {
+	t.Parallel()
 	busy, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -283,6 +286,7 @@ func TestDevErrors(t *testing.T) {
 }
 
 func TestDevReload(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	file := filepath.Join(dir, "workflows.ts")
 	write := func(src string) {
@@ -357,6 +361,7 @@ func TestDevReload(t *testing.T) {
 // task of a run in flight with tsworker's account of what changed, not only
 // the Go SDK's message.
 func TestDevReloadNondeterminism(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	file := filepath.Join(dir, "workflows.ts")
 	write := func(first string) {
@@ -435,6 +440,7 @@ func waitEvent(t *testing.T, c sdkclient.Client, id, eventType string) {
 }
 
 func TestBundleThenRun(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	bundle := filepath.Join(dir, "dist", "workflows.js")
 	out, errOut, err := tsworker(t, "bundle", workflows, "-o", bundle)
@@ -508,6 +514,7 @@ func TestRunFromSource(t *testing.T) {
 }
 
 func TestRunWithProfile(t *testing.T) {
+	t.Parallel()
 	tq := fmt.Sprintf("run-%d", queueSeq.Add(1))
 	file := filepath.Join(t.TempDir(), "temporal.toml")
 	conf := fmt.Sprintf("[profile.default]\naddress = \"127.0.0.1:1\"\n\n[profile.local]\naddress = %q\nnamespace = \"default\"\n", server.FrontendHostPort())
@@ -532,6 +539,7 @@ func TestRunWithProfile(t *testing.T) {
 }
 
 func TestRunErrors(t *testing.T) {
+	t.Parallel()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -569,6 +577,7 @@ func TestRunErrors(t *testing.T) {
 }
 
 func TestBundleErrors(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	bad := filepath.Join(dir, "bad.ts")
 	if err := os.WriteFile(bad, []byte("import * as fs from 'fs';\nexport async function x() { return fs; }\n"), 0o644); err != nil {
@@ -596,6 +605,7 @@ func TestBundleErrors(t *testing.T) {
 }
 
 func TestBundleToStdout(t *testing.T) {
+	t.Parallel()
 	out, errOut, err := tsworker(t, "bundle", workflows)
 	if err != nil {
 		t.Fatal(err)
@@ -606,6 +616,7 @@ func TestBundleToStdout(t *testing.T) {
 }
 
 func TestHelpAndVersion(t *testing.T) {
+	t.Parallel()
 	for _, cmd := range []string{"dev", "run", "bundle", "version"} {
 		out, _, err := tsworker(t, cmd, "--help")
 		if err != nil || !strings.Contains(out, "Examples:") {
@@ -645,6 +656,7 @@ func TestWithoutDev(t *testing.T) {
 }
 
 func TestBadActivity(t *testing.T) {
+	t.Parallel()
 	root := cli.NewRootCommand(cli.Activities{"bad": 42})
 	var out, errOut syncBuffer
 	root.SetOut(&out)
@@ -659,6 +671,7 @@ func TestBadActivity(t *testing.T) {
 }
 
 func TestTypesCommand(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	out, _, err := tsworker(t, "types", dir)
 	if err != nil {

@@ -24,6 +24,7 @@ import (
 const histories = "../worker/testdata/histories"
 
 func TestReplayHistoryFiles(t *testing.T) {
+	t.Parallel()
 	order, approval, running := filepath.Join(histories, "order.json"), filepath.Join(histories, "approval.json"), filepath.Join(histories, "approval-running.json")
 	tests := []struct {
 		name      string
@@ -80,6 +81,7 @@ func TestReplayHistoryFiles(t *testing.T) {
 }
 
 func TestReplayErrors(t *testing.T) {
+	t.Parallel()
 	wfs := filepath.Join(histories, "workflows.ts")
 	tests := []struct {
 		name    string
@@ -106,6 +108,7 @@ func TestReplayErrors(t *testing.T) {
 }
 
 func TestReplayQuery(t *testing.T) {
+	t.Parallel()
 	tq := "replay-query"
 	w, err := worker.New(testClient, tq, worker.Options{Workflows: filepath.Join(histories, "workflows.ts")})
 	if err != nil {
@@ -161,6 +164,7 @@ func TestReplayQuery(t *testing.T) {
 // TestReplayExitStatus runs the command line as a program, as CI does,
 // and checks its exit status.
 func TestReplayExitStatus(t *testing.T) {
+	t.Parallel()
 	if os.Getenv("TSWORKER_CLI_MAIN") != "" {
 		return // in the child: TestMainProcess does the work
 	}

@@ -67,6 +67,7 @@ func TestMain(m *testing.M) {
 }
 
 func TestHello(t *testing.T) {
+	t.Parallel()
 	tq := startWorker(t, "hello/workflows.ts", hello.Activities)
 	var out string
 	if err := execute(t, tq, "", "example", &out, "Temporal"); err != nil {
@@ -78,6 +79,7 @@ func TestHello(t *testing.T) {
 }
 
 func TestTimer(t *testing.T) {
+	t.Parallel()
 	// The server fires timers with a precision of about a second, so rather
 	// than racing real durations, the late order's packing waits until its
 	// delay notice is out: the workflow's timer must have won the race.
@@ -133,6 +135,7 @@ func TestTimer(t *testing.T) {
 }
 
 func TestSaga(t *testing.T) {
+	t.Parallel()
 	tq := startWorker(t, "saga/workflows.ts", saga.Activities)
 	type trip struct {
 		Traveler    string `json:"traveler"`
@@ -200,6 +203,7 @@ func TestSaga(t *testing.T) {
 }
 
 func TestMessages(t *testing.T) {
+	t.Parallel()
 	tq := startWorker(t, "messages/workflows.ts", messages.Activities)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -305,6 +309,7 @@ func TestMessages(t *testing.T) {
 }
 
 func TestCancellation(t *testing.T) {
+	t.Parallel()
 	tq := startWorker(t, "cancellation/workflows.ts", cancellation.Activities)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -348,6 +353,7 @@ func TestCancellation(t *testing.T) {
 }
 
 func TestChildWorkflows(t *testing.T) {
+	t.Parallel()
 	tq := startWorker(t, "child-workflows/workflows.ts", childworkflows.Activities)
 	type report struct {
 		Totals     map[string]int `json:"totals"`
@@ -393,6 +399,7 @@ func TestChildWorkflows(t *testing.T) {
 }
 
 func TestContinueAsNew(t *testing.T) {
+	t.Parallel()
 	tq := startWorker(t, "continue-as-new/workflows.ts", continueasnew.Activities)
 	type options struct {
 		PageSize    int `json:"pageSize,omitempty"`
@@ -473,6 +480,7 @@ func TestContinueAsNew(t *testing.T) {
 }
 
 func TestPatching(t *testing.T) {
+	t.Parallel()
 	tq := fmt.Sprintf("%s-%d", t.Name(), queueSeq.Add(1))
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -609,6 +617,7 @@ func replay(t *testing.T, workflows string, h *historypb.History) error {
 // the activities of every example on one worker, so no two examples may
 // use the same activity name.
 func TestActivityNamesDoNotClash(t *testing.T) {
+	t.Parallel()
 	seen := map[string]int{}
 	for i, acts := range examples {
 		for name := range acts {

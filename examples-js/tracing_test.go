@@ -126,6 +126,7 @@ func (x spanIndex) String() string {
 // child workflows to every Go activity, local activity included, with each
 // span under the one that caused it.
 func TestTracing(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name     string
 		onClient bool
@@ -214,6 +215,7 @@ func TestTracing(t *testing.T) {
 // client are handled in spans of their own under the client's, whether the
 // tracing interceptor is on the worker's client or in its options.
 func TestTracingMessages(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name     string
 		onClient bool
@@ -285,6 +287,7 @@ func TestTracingMessages(t *testing.T) {
 // TestTracingContinueAsNew: a run that continues as new hands its span to
 // the next run, so the whole chain is one trace.
 func TestTracingContinueAsNew(t *testing.T) {
+	t.Parallel()
 	c, w, tq, rec := tracedWorker(t, true, "continue-as-new/workflows.ts", continueasnew.Activities)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
