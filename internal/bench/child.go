@@ -122,6 +122,9 @@ const replyPrefix = "tsworker-bench "
 //	cpu-start <file>  start a CPU profile
 //	cpu-stop          stop it
 //	heap <file>       write a heap profile (after a GC)
+//	stats             goroutines and RSS now, then heap in use and RSS
+//	                  after a GC that returns memory to the OS (bytes),
+//	                  and the runs in the sticky cache
 func ServeWorker(ctx context.Context, cfg WorkerConfig, in io.Reader, out io.Writer) error {
 	if cfg.MemProfileRate > 0 {
 		runtime.MemProfileRate = cfg.MemProfileRate
@@ -205,6 +208,20 @@ func ServeWorker(ctx context.Context, cfg WorkerConfig, in io.Reader, out io.Wri
 			var u usage
 			if u, err = selfUsage(); err == nil {
 				err = reply("mem heap=%d rss=%d cached=%d", ms.HeapInuse, u.RSS, cached.Load())
+			}
+		case "stats":
+			goroutines := runtime.NumGoroutine()
+			var before, after usage
+			if before, err = selfUsage(); err != nil {
+				break
+			}
+			runtime.GC()
+			debug.FreeOSMemory()
+			var ms runtime.MemStats
+			runtime.ReadMemStats(&ms)
+			if after, err = selfUsage(); err == nil {
+				err = reply("stats goroutines=%d rss=%d heap=%d rss-gc=%d cached=%d cpu=%d",
+					goroutines, before.RSS, ms.HeapInuse, after.RSS, cached.Load(), after.CPU.Microseconds())
 			}
 		case "cpu-start":
 			if cpuProfile != nil {
