@@ -369,7 +369,7 @@ func (r *run) failureToJS(f *failurepb.Failure) goja.Value {
 			_ = v.Set("cause", cause)
 		}
 	case f.GetCanceledFailureInfo() != nil:
-		if f.GetMessage() == "canceled" {
+		if f.GetMessage() == sdkCanceledMessage {
 			msg = vm.ToValue("") // the Go SDK's stock text; the TypeScript SDK has none
 		}
 		v, err = vm.New(r.classes.cancelled, msg, r.payloadsToJS(f.GetCanceledFailureInfo().GetDetails()), cause)

@@ -127,7 +127,7 @@ func (l *loop) nameSelector() {
 			keys[i] = sc.stack
 		}
 		slices.Sort(keys)
-		name = "JavaScript promises]\n" + strings.Join(keys, "\n\n") + "\n\n[Go selector"
+		name = selectorNamePrefix + strings.Join(keys, "\n\n") + selectorNameSuffix
 	}
 	if name != l.selName {
 		l.selName = name
