@@ -295,8 +295,8 @@ func Dial(ctx context.Context, opts Options) (sdkclient.Client, error) {
 
 // UnreachableError is returned by Dial when nothing answers at the address.
 type UnreachableError struct {
-	HostPort string
-	Err      error
+	HostPort string // the address dialled
+	Err      error  // the gRPC error
 }
 
 // Error says what failed and what to do about it, in one line.

@@ -6,7 +6,7 @@
 //	srv, err := devserver.Start(ctx, devserver.Options{UI: true})
 //	if err != nil { ... }
 //	defer srv.Stop()
-//	c, err := client.Dial(client.Options{HostPort: srv.FrontendHostPort()})
+//	c, err := client.Dial(ctx, client.Options{HostPort: srv.FrontendHostPort()}) // package tsworker/client
 package devserver
 
 import (

@@ -2,7 +2,7 @@
 // the Go SDK's (temporal_workflow_task_*, temporal_activity_*, requests,
 // pollers, sticky cache, ...) and tsworker's own (tsworker_bundle_latency,
 // tsworker_vm_created, tsworker_cached_runs,
-// tsworker_workflow_task_js_latency; see the engine package's Metric names).
+// tsworker_workflow_task_js_latency, described in docs/production.md).
 //
 //	prom, err := metrics.ServePrometheus("0.0.0.0:9464") // http://HOST:9464/metrics
 //	if err != nil { ... }

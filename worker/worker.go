@@ -1,15 +1,27 @@
 // Package worker runs JavaScript/TypeScript workflows and Go activities on a
 // Temporal task queue.
 //
-//	c, _ := client.Dial(client.Options{HostPort: "localhost:7233"})
-//	w, err := worker.New(c, "my-queue", worker.Options{Workflows: "workflows.ts"})
+//	c, err := client.Dial(ctx, client.Options{HostPort: "localhost:7233"}) // package tsworker/client
 //	if err != nil { ... }
+//	w, err := worker.New(c, "my-queue", worker.Options{Workflows: "workflows.ts"})
+//	if err != nil { ... } // bundle errors name the file and line
 //	w.RegisterActivity(Greet) // callable from JS as greet (and Greet)
 //	err = w.Run(worker.InterruptCh())
 //
 // Each function exported by the workflows file is a workflow type named
 // after the export. The worker is a Go SDK worker underneath: its options,
 // sticky cache and tuning apply unchanged.
+//
+// Workflows come in two layers. Options.Workflows names a file that New
+// bundles and loads. Load (a file) and LoadBundle (a prebuilt bundle, as
+// `tsworker bundle` writes it) return a *Workflows to pass as
+// Options.Loaded: loaded once, shared by several workers, replays and test
+// environments.
+//
+// Before deploying changed workflow code, replay histories of running
+// workflows against it: ReadHistoryFiles or FetchHistories, then
+// ReplayHistories and ReplayErr. Diagnostics makes the same account for
+// workflow tasks that fail by non-determinism in a running worker.
 package worker
 
 import (
@@ -47,10 +59,10 @@ type Options struct {
 
 	// WorkflowFailureErrorTypes, DataConverter, MetricsHandler and Limits
 	// are the LoadOptions New loads Workflows with; see LoadOptions.
-	WorkflowFailureErrorTypes []string
-	DataConverter             converter.DataConverter
-	MetricsHandler            client.MetricsHandler
-	Limits                    Limits
+	WorkflowFailureErrorTypes []string                // see LoadOptions
+	DataConverter             converter.DataConverter // see LoadOptions
+	MetricsHandler            client.MetricsHandler   // see LoadOptions
+	Limits                    Limits                  // see LoadOptions
 
 	// Diagnostics, also given to the client (Diagnostics.ClientOptions),
 	// makes workflow tasks failed by non-determinism say which history event
