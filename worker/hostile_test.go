@@ -126,7 +126,7 @@ func TestRunsAreIsolated(t *testing.T) {
 	for i := 0; i < 2; i++ {
 		var out map[string]any
 		mustExecute(t, tq, "isolated", &out)
-		want := map[string]any{"seen": nil, "proto": true, "weakRef": "undefined", "fr": "undefined"}
+		want := map[string]any{"seen": nil, "proto": true, "weakRef": "function", "fr": "function"}
 		if !reflect.DeepEqual(out, want) {
 			t.Fatalf("run %d: got %v want %v", i, out, want)
 		}
