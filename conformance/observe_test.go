@@ -482,3 +482,7 @@ func mapStrings(v any, f func(string) string) any {
 	}
 	return v
 }
+
+func ctxWait() (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.Background(), wait)
+}

@@ -18,6 +18,9 @@ export interface LocalActivities {
 
 export const acts = proxyActivities<Activities>({
   startToCloseTimeout: '10s',
+  // Cancellation reaches a Go activity with a heartbeat response; a short
+  // heartbeat timeout makes the Go SDK send heartbeats often.
+  heartbeatTimeout: '1s',
   retry: { initialInterval: '50ms', maximumAttempts: 1 },
 });
 

@@ -1,2 +1,8 @@
-// The workflows of every case, one entry for both workers.
+// The workflows of every case, one entry for both workers. Workflow names
+// are unique across the files.
 export * from './basic';
+export * from './failures';
+export * from './cancellation';
+export * from './messages';
+export * from './children';
+export * from './misc';
