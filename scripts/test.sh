@@ -19,6 +19,12 @@ run_tests() {
 echo "== go vet ./..."
 go vet ./... || exit 1
 
+echo "== the cli package links no Temporal server (only cli/dev does)"
+if go list -deps ./cli | grep -q '^go.temporal.io/server'; then
+	echo "FAIL: package cli depends on go.temporal.io/server"
+	exit 1
+fi
+
 echo "== go test ./... (sticky cache on)"
 run_tests ./... || { echo "FAIL: go test ./..."; exit 1; }
 
