@@ -70,7 +70,7 @@ var (
 func server(t *testing.T) (client.Client, string) {
 	t.Helper()
 	srvOnce.Do(func() {
-		srv, errSrvStart = devserver.Start(context.Background(), devserver.Options{})
+		srv, errSrvStart = devserver.Start(context.Background(), devserver.Options{DynamicConfig: payloadLimits})
 		if errSrvStart != nil {
 			return
 		}
@@ -384,7 +384,7 @@ func tail(s string, n int) string {
 }
 
 // waitFor polls cond until it holds, failing the test after timeout.
-func waitFor(t *testing.T, timeout time.Duration, what string, cond func() bool) {
+func waitFor(t testing.TB, timeout time.Duration, what string, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(timeout)
 	for !cond() {
@@ -396,7 +396,7 @@ func waitFor(t *testing.T, timeout time.Duration, what string, cond func() bool)
 }
 
 // history returns the events of a workflow's latest run.
-func history(t *testing.T, c client.Client, id string) []*historypb.HistoryEvent {
+func history(t testing.TB, c client.Client, id string) []*historypb.HistoryEvent {
 	t.Helper()
 	var out []*historypb.HistoryEvent
 	it := c.GetWorkflowHistory(context.Background(), id, "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)

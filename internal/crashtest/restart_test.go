@@ -92,7 +92,7 @@ func TestDevServerRestartKeepsState(t *testing.T) {
 
 // startFileServer starts a dev server on the database file db and a
 // client of it; both are closed when the test ends.
-func startFileServer(t *testing.T, db string) (*devserver.Server, client.Client) {
+func startFileServer(t testing.TB, db string) (*devserver.Server, client.Client) {
 	t.Helper()
 	s, err := devserver.Start(context.Background(), devserver.Options{DBFile: db})
 	if err != nil {
