@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"go.temporal.io/api/workflowservice/v1"
 	sdkclient "go.temporal.io/sdk/client"
 
 	"github.com/tsworker/tsworker/cli/internal/devhook"
@@ -36,6 +37,7 @@ type devFlags struct {
 	logLevel                         string
 	metricsAddress                   string
 	codec                            codecFlags
+	taskQueueSet                     bool // --task-queue given
 }
 
 // errNoDev is the dev command's answer in a binary built without it.
@@ -66,7 +68,10 @@ does not bundle, the error is printed and the previous code keeps running.
 
 With --run WORKFLOW, the workflow is started once: each step of its history is printed
 to stderr as it happens, its result is printed as JSON on stdout and tsworker exits
-(with status 1 if the workflow failed).
+(with status 1 if the workflow failed). If a Temporal server already serves on --port
+(say, another 'tsworker dev'), --run uses it: this process runs a worker for the
+workflow on a task queue of its own (or --task-queue), so the run meets this code.
+'tsworker workflow execute' starts a workflow on the worker that is already running.
 
 The server keeps its state in memory unless --db-file is given.`,
 		Example: `  # Serve the workflows of ./workflows.ts; the Web UI is on http://127.0.0.1:8233
@@ -89,6 +94,7 @@ The server keeps its state in memory unless --db-file is given.`,
 			if !cmd.Flags().Changed("ui-port") {
 				f.uiPort = 0
 			}
+			f.taskQueueSet = cmd.Flags().Changed("task-queue")
 			return runDev(cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr(), startServer, acts, path, f)
 		},
 	}
@@ -155,37 +161,52 @@ func runDev(ctx context.Context, stdout, stderr io.Writer, startServer devhook.S
 			return err
 		}
 	}
+	var srv devhook.Server
 	if f.port != 0 {
 		if err := checkPortFree(f.ip, f.port, "--port"); err != nil {
+			// With --run, a server already serving on the port (another
+			// `tsworker dev`, `temporal server start-dev`) is used as is.
+			if f.run == "" {
+				return err
+			}
+			if srv = servingAt(ctx, net.JoinHostPort(f.ip, strconv.Itoa(f.port)), f.namespace); srv == nil {
+				return err
+			}
+			if !f.taskQueueSet {
+				// A queue of its own, so that the run meets this code and
+				// these activities, not those of the server's own worker.
+				f.taskQueue = DefaultTaskQueue + "-run-" + randomSuffix()
+			}
+			fmt.Fprintf(info, "Using the Temporal server already serving on %s\n", srv.FrontendHostPort())
+		}
+	}
+	if srv == nil {
+		if f.uiPort != 0 && !f.headless {
+			if err := checkPortFree(f.ip, f.uiPort, "--ui-port"); err != nil {
+				return err
+			}
+		}
+		fmt.Fprintln(info, "Starting Temporal server...")
+		var extra []string
+		if f.namespace != client.DefaultNamespace {
+			extra = []string{f.namespace}
+		}
+		var codecEndpoint string
+		if pc != nil && !f.headless {
+			if codecEndpoint, err = pc.serve(ctx, f.ip); err != nil {
+				return err
+			}
+		}
+		srv, err = startServer(ctx, devhook.ServerOptions{
+			IP: f.ip, Port: f.port, UI: !f.headless, UIPort: f.uiPort, DBFile: f.dbFile, Namespaces: extra,
+			UICodecEndpoint: codecEndpoint,
+		})
+		if err != nil {
+			if ctx.Err() != nil {
+				return errInterrupted
+			}
 			return err
 		}
-	}
-	if f.uiPort != 0 && !f.headless {
-		if err := checkPortFree(f.ip, f.uiPort, "--ui-port"); err != nil {
-			return err
-		}
-	}
-
-	fmt.Fprintln(info, "Starting Temporal server...")
-	var extra []string
-	if f.namespace != client.DefaultNamespace {
-		extra = []string{f.namespace}
-	}
-	var codecEndpoint string
-	if pc != nil && !f.headless {
-		if codecEndpoint, err = pc.serve(ctx, f.ip); err != nil {
-			return err
-		}
-	}
-	srv, err := startServer(ctx, devhook.ServerOptions{
-		IP: f.ip, Port: f.port, UI: !f.headless, UIPort: f.uiPort, DBFile: f.dbFile, Namespaces: extra,
-		UICodecEndpoint: codecEndpoint,
-	})
-	if err != nil {
-		if ctx.Err() != nil {
-			return errInterrupted
-		}
-		return err
 	}
 	defer srv.Stop()
 	diag := worker.NewDiagnostics()
@@ -223,6 +244,30 @@ func runDev(ctx context.Context, stdout, stderr io.Writer, startServer devhook.S
 	fmt.Fprintln(info, "Watching for changes. Press Ctrl-C to stop.")
 	return d.watch(ctx, info, stderr, path, src)
 }
+
+// servingAt returns the Temporal server serving namespace at hostPort, or
+// nil if none answers there.
+func servingAt(ctx context.Context, hostPort, namespace string) devhook.Server {
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	logger, _ := newSDKLogger(io.Discard, logOff)
+	c, err := client.Dial(ctx, client.Options{HostPort: hostPort, Namespace: namespace, Logger: logger})
+	if err != nil {
+		return nil
+	}
+	defer c.Close()
+	if _, err := c.WorkflowService().DescribeNamespace(ctx, &workflowservice.DescribeNamespaceRequest{Namespace: namespace}); err != nil {
+		return nil
+	}
+	return existingServer(hostPort)
+}
+
+// existingServer is a server this process did not start: it keeps serving.
+type existingServer string
+
+func (s existingServer) FrontendHostPort() string { return string(s) }
+func (existingServer) UIAddress() string          { return "" }
+func (existingServer) Stop()                      {}
 
 // checkPortFree reports a port something else listens on, saying what to do.
 func checkPortFree(ip string, port int, flag string) error {
