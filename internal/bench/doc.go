@@ -49,6 +49,14 @@
 // (TSWORKER_BENCH_PROFILE) makes the workers write CPU profiles of each
 // measured workload and heap profiles of the cached runs.
 //
+// BenchmarkSoak runs the load workload for a duration instead of a count,
+// and only when -soak gives one (so never in the test suite), sampling the
+// worker's goroutines, RSS, heap and cached runs every -soak-every
+// (default a minute) with -soak-in-flight workflows in flight (default
+// 200):
+//
+//	go test ./internal/bench -run '^$' -bench Soak -benchtime 1x -timeout 40m -soak 30m
+//
 // Machines are shared and noisy: the benchmark reports and never asserts
 // on timings. Without -bench only quick correctness tests run; they run
 // every workload, load included, on a few workflows.
