@@ -214,6 +214,15 @@ func New(c client.Client, taskQueue string, opts Options) (*Worker, error) {
 		// own execution timeout, which interrupts the JS cleanly.
 		wo.DeadlockDetectionTimeout = wfs.ExecutionTimeout() + 2*time.Second
 	}
+	if wo.StickyScheduleToStartTimeout == 0 {
+		// The server waits this long for the answer to a query sent to the
+		// worker's sticky queue, then sends it again on the normal queue,
+		// where it runs a second time. The Go SDK's 5s would cut off a
+		// query handler that the execution timeout is about to stop, and
+		// the client would get no answer before its deadline; 10s is the
+		// TypeScript SDK's default.
+		wo.StickyScheduleToStartTimeout = max(10*time.Second, 2*wfs.ExecutionTimeout())
+	}
 	// The engine's interceptor goes last, innermost: the interceptors of
 	// the client and of wo see every call first, the JS workflows' signals
 	// included, which the engine keeps for the JS handlers instead of

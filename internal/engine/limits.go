@@ -21,9 +21,14 @@ type Limits struct {
 	// on an activity, timer, condition, ...). Zero means 5s, the TypeScript
 	// SDK's default isolate execution timeout.
 	ExecutionTimeout time.Duration
-	// MemoryBudget bounds how much the Go heap may grow while one run's JS
-	// runs without yielding. Zero means 256 MiB. The heap is the process's,
-	// so with many runs busy at once the budget is approximate.
+	// MemoryBudget bounds how much the live Go heap (what the garbage
+	// collector finds reachable) may grow while one run's JS runs without
+	// yielding. Zero means 256 MiB. Garbage does not count: a loop that
+	// allocates and drops objects is stopped by ExecutionTimeout instead.
+	// The heap is the process's, so with several runs executing JS at once
+	// each may grow it by a budget before they are stopped, and a run
+	// executing JS beside one that overflows may be stopped with it (its
+	// workflow task is retried).
 	MemoryBudget uint64
 	// MaxCallStackSize bounds JS recursion depth. Zero means 10000 frames.
 	MaxCallStackSize int
@@ -60,7 +65,7 @@ type watchdog struct {
 	gen    int
 	active bool
 	start  time.Time
-	heap0  uint64 // heap at the stretch's first tick; 0 before
+	heap0  uint64 // live heap at the stretch's first tick; 0 before
 	sample []metrics.Sample
 	timer  *time.Timer
 	reason error // why the VM was interrupted, if it was
@@ -82,11 +87,7 @@ func (w *watchdog) enter() {
 	w.heap0 = 0 // read at the first tick: short stretches never pay for it
 	w.reason = nil
 	gen := w.gen
-	if w.timer == nil {
-		w.timer = time.AfterFunc(watchdogTick, func() { w.check(gen) })
-	} else {
-		w.timer = time.AfterFunc(watchdogTick, func() { w.check(gen) })
-	}
+	w.timer = time.AfterFunc(watchdogTick, func() { w.check(gen) })
 	w.mu.Unlock()
 }
 
@@ -124,36 +125,50 @@ func (w *watchdog) check(gen int) {
 	switch {
 	case time.Since(w.start) > w.limits.ExecutionTimeout:
 		w.reason = fmt.Errorf("Script execution timed out after %dms", w.limits.ExecutionTimeout.Milliseconds())
-	case w.heap0 != 0 && activeSlices.Load() == 1 && w.heapBytes() > w.heap0+w.limits.MemoryBudget:
+	case w.overBudget():
 		w.reason = fmt.Errorf("Workflow code exceeded its memory budget: it allocated more than %d MiB without yielding (see the worker's memory budget option)", w.limits.MemoryBudget>>20)
 	default:
-		if w.heap0 == 0 || activeSlices.Load() > 1 {
-			// The first tick, or another run is running JS too (the growth
-			// so far is not ours alone): count from here.
-			w.heap0 = w.heapBytes()
-		}
 		w.timer.Reset(watchdogTick)
 		return
 	}
 	w.vm.Interrupt(w.reason)
 }
 
-// activeSlices counts runs executing JS right now, in this process. The
-// heap is shared, so memory growth is only attributed to a run while it is
-// the only one running JS.
+// overBudget reports whether the live heap grew by more than the budget
+// since the stretch's first tick, by more than one budget per run executing
+// JS when several do (the heap is shared, so growth cannot be attributed to
+// one of them).
+//
+// The live heap is what the last garbage collection found reachable, so
+// garbage never counts: a loop that allocates and drops objects is not a
+// memory hog (the heap in use, garbage included, grows by up to GOGC percent
+// of the live heap between collections, more with GOGC=off and a memory
+// limit). Memory that is kept is seen at the next collection, which a run
+// that keeps allocating brings about soon.
+func (w *watchdog) overBudget() bool {
+	live := w.liveHeap()
+	if w.heap0 == 0 {
+		w.heap0 = live
+		return false
+	}
+	n := uint64(max(activeSlices.Load(), 1))
+	return live > w.heap0 && live-w.heap0 > n*w.limits.MemoryBudget
+}
+
+// activeSlices counts runs executing JS right now, in this process.
 var activeSlices atomic.Int32
 
-// heapBytes reads the process's heap in use. Only the watchdog's timer
-// goroutine calls it, under w.mu.
-func (w *watchdog) heapBytes() uint64 {
+// liveHeap reads the process's live heap, as of the last garbage
+// collection. Only the watchdog's timer goroutine calls it, under w.mu.
+func (w *watchdog) liveHeap() uint64 {
 	if w.sample == nil {
-		w.sample = []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+		w.sample = []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
 	}
 	metrics.Read(w.sample)
 	if w.sample[0].Value.Kind() != metrics.KindUint64 {
 		return 0
 	}
-	return w.sample[0].Value.Uint64()
+	return max(w.sample[0].Value.Uint64(), 1)
 }
 
 // uncatchable describes goja's uncatchable errors (interrupts, stack

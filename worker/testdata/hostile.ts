@@ -1,4 +1,4 @@
-import { defineQuery, defineSignal, setHandler, condition, sleep } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate, setHandler, condition, sleep } from '@temporalio/workflow';
 
 export async function spin(): Promise<void> {
   for (;;) {
@@ -49,4 +49,27 @@ export async function isolated(): Promise<unknown> {
 
 export async function quick(): Promise<string> {
   return 'quick';
+}
+
+// churn allocates and drops objects forever: garbage, not a memory hog.
+function churn(): never {
+  for (let n = 0; ; n++) {
+    const tmp = new Array(1 << 12).fill(n);
+    tmp.length = 0;
+  }
+}
+
+export async function churningHandlers(): Promise<void> {
+  setHandler(defineSignal('churn'), () => churn());
+  setHandler(defineUpdate('churn'), () => churn());
+  setHandler(defineUpdate<void, []>('validated'), () => undefined, { validator: () => churn() });
+  await condition(() => false);
+}
+
+export async function catchRecursion(): Promise<string> {
+  try {
+    return String(recurse(0));
+  } catch (e) {
+    return `caught ${e}`;
+  }
 }
