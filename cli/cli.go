@@ -116,7 +116,7 @@ worker for your workflows, and reloads the worker when you save a file.`,
 		newBundleCommand(),
 		newReplayCommand(),
 		newWorkflowCommand(),
-		newTypesCommand(),
+		newTypesCommand(acts),
 		newCodecServerCommand(),
 		newVersionCommand(),
 	)

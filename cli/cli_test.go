@@ -677,10 +677,15 @@ func TestTypesCommand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, f := range []string{"tsconfig.json", ".tsworker/types"} {
+	for _, f := range []string{"tsconfig.json", ".tsworker/types", "activities.d.ts"} {
 		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
 			t.Errorf("%s not written: %v (output %q)", f, err, out)
 		}
+	}
+	// The Go activity, declared under the name workflows call it by.
+	decls, _ := os.ReadFile(filepath.Join(dir, "activities.d.ts"))
+	if want := "export declare function greet(arg0: string): Promise<string>;"; !strings.Contains(string(decls), want) {
+		t.Errorf("activities.d.ts has no %q:\n%s", want, decls)
 	}
 	if _, _, err := tsworker(t, "types", filepath.Join(dir, "missing")); err == nil {
 		t.Fatal("types on a missing folder: want an error")
