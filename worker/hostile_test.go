@@ -39,6 +39,7 @@ func startWorkerWithLimits(t *testing.T, limits worker.Limits) string {
 
 func TestHostileCodeFailsOnlyItsTask(t *testing.T) {
 	tq := startLimitedWorker(t)
+	base := takeBaseline(t, tq)
 	for wf, want := range map[string]string{
 		"spin":           "Script execution timed out after 1000ms",
 		"spinAfterSleep": "Script execution timed out after 1000ms",
@@ -70,6 +71,7 @@ func TestHostileCodeFailsOnlyItsTask(t *testing.T) {
 	if jsRunning() {
 		t.Errorf("a goroutine is still running JS after the hostile runs were interrupted")
 	}
+	base.check(t)
 }
 
 func jsRunning() bool {
@@ -273,6 +275,35 @@ func TestHostileAllocation(t *testing.T) {
 	mustExecute(t, tq, "quick", &s)
 	if err := testClient.TerminateWorkflow(ctx, run.GetID(), "", "done"); err != nil {
 		t.Fatal(err)
+	}
+	base.check(t)
+}
+
+// TestHostileAllocationConcurrent runs two workflows that keep allocating
+// at the same time: the heap is shared, so neither growth can be told
+// apart, and both are stopped once it exceeds a budget each.
+func TestHostileAllocationConcurrent(t *testing.T) {
+	tq := startWorkerWithLimits(t, worker.Limits{ExecutionTimeout: 30 * time.Second, MemoryBudget: 48 << 20})
+	base := takeBaseline(t, tq)
+	ctx := context.Background()
+	began := time.Now()
+	var ids []string
+	for range 2 {
+		run, err := testClient.ExecuteWorkflow(ctx, client.StartWorkflowOptions{TaskQueue: tq}, "hog")
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = testClient.TerminateWorkflow(ctx, run.GetID(), "", "done") })
+		ids = append(ids, run.GetID())
+	}
+	for _, id := range ids {
+		if msg := waitRunTaskFailure(t, id).GetMessage(); !strings.Contains(msg, "memory budget") {
+			t.Errorf("hog: task failure %q, want the memory budget", msg)
+		}
+	}
+	t.Logf("two hogs at once: both tasks failed after %v", time.Since(began).Round(time.Millisecond))
+	for _, id := range ids {
+		_ = testClient.TerminateWorkflow(ctx, id, "", "done")
 	}
 	base.check(t)
 }
