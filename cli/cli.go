@@ -117,6 +117,7 @@ worker for your workflows, and reloads the worker when you save a file.`,
 		newReplayCommand(),
 		newWorkflowCommand(),
 		newTypesCommand(acts),
+		newInitCommand(),
 		newCodecServerCommand(),
 		newVersionCommand(),
 	)

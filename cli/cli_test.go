@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -689,5 +690,61 @@ func TestTypesCommand(t *testing.T) {
 	}
 	if _, _, err := tsworker(t, "types", filepath.Join(dir, "missing")); err == nil {
 		t.Fatal("types on a missing folder: want an error")
+	}
+}
+
+// TestInit creates a project with init, then runs it as its README says:
+// `go run . dev --run` and `go test ./...`. It builds the project, server
+// included, so it is slow; -short skips it.
+func TestInit(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a program with the embedded server; skipped with -short")
+	}
+	goBin, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("go is not on PATH")
+	}
+	t.Parallel()
+	repo, err := filepath.Abs("..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(t.TempDir(), "hello")
+	out, errOut, err := tsworker(t, "init", dir, "--tsworker-dir", repo, "--module", "example.com/hello")
+	if err != nil {
+		t.Fatalf("init: %v\n%s%s", err, out, errOut)
+	}
+	for _, f := range []string{"go.mod", "go.sum", "main.go", "activities.go", "workflows.ts", "workflows_test.go", "activities.d.ts", "tsconfig.json", ".tsworker/types"} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+			t.Errorf("init wrote no %s: %v", f, err)
+		}
+	}
+	if _, _, err := tsworker(t, "init", dir); err == nil || !strings.Contains(err.Error(), "is not empty") {
+		t.Errorf("init into a project: %v, want an error", err)
+	}
+	goCmd := func(args ...string) (string, string) {
+		t.Helper()
+		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
+		defer cancel()
+		cmd := exec.CommandContext(ctx, goBin, args...)
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod")
+		var stdout, stderr bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &stdout, &stderr
+		if err := cmd.Run(); err != nil {
+			t.Fatalf("go %s: %v\nstdout:\n%s\nstderr:\n%s", strings.Join(args, " "), err, stdout.String(), stderr.String())
+		}
+		return stdout.String(), stderr.String()
+	}
+	if out, errOut := goCmd("run", ".", "dev", "--headless", "--port", "0", "--log-level", "warn", "--run", "greeting", "--input", `"Temporal"`); out != `"Hello, Temporal!"`+"\n" {
+		t.Errorf("go run . dev --run greeting: stdout %q\nstderr:\n%s", out, errOut)
+	}
+	goCmd("test", "./...")
+	// The declarations init wrote are those `types` writes for the project.
+	before, _ := os.ReadFile(filepath.Join(dir, "activities.d.ts"))
+	goCmd("run", ".", "types")
+	after, _ := os.ReadFile(filepath.Join(dir, "activities.d.ts"))
+	if !bytes.Equal(before, after) {
+		t.Errorf("activities.d.ts of init:\n%s\nof types:\n%s", before, after)
 	}
 }

@@ -2,12 +2,14 @@ package tstypes_test
 
 import (
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/tsworker/tsworker/cli"
 	"github.com/tsworker/tsworker/internal/tstypes"
 )
 
@@ -130,6 +132,19 @@ func TestActivityTypeCheck(t *testing.T) {
 		if out, err := tsc(dir); err != nil {
 			b, _ := os.ReadFile(filepath.Join(dir, tstypes.ActivitiesFile))
 			t.Fatalf("tsc:\n%s\ndeclarations:\n%s", out, b)
+		}
+	})
+	// The project `tsworker init` writes type-checks as it is.
+	t.Run("init", func(t *testing.T) {
+		dir := filepath.Join(t.TempDir(), "hello")
+		root := cli.NewRootCommand(nil)
+		root.SetArgs([]string{"init", dir, "--no-tidy", "--tsworker-dir", "../.."})
+		root.SetOut(io.Discard)
+		if err := root.ExecuteContext(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		if out, err := tsc(dir); err != nil {
+			t.Fatalf("tsc:\n%s", out)
 		}
 	})
 	t.Run("rejects", func(t *testing.T) {
