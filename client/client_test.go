@@ -311,7 +311,11 @@ func TestJSONArgs(t *testing.T) {
 		{in: "[]", want: []string{}},
 		{in: `["Temporal", 3]`, want: []string{`"Temporal"`, `3`}},
 		{in: `[{"z": 1, "a": 12345678901234567890.5}, null, [1, 2]]`, want: []string{`{"z":1,"a":12345678901234567890.5}`, `null`, `[1,2]`}},
-		{in: `"Temporal"`, wantErr: "must be a JSON array"},
+		{in: `"Temporal"`, want: []string{`"Temporal"`}},
+		{in: ` {"b": 1, "a": 2} `, want: []string{`{"b":1,"a":2}`}},
+		{in: `3`, want: []string{`3`}},
+		{in: `[[1, 2]]`, want: []string{`[1,2]`}},
+		{in: `Temporal`, wantErr: "not valid JSON"},
 		{in: `[1,`, wantErr: "not valid JSON"},
 	}
 	for _, tt := range tests {

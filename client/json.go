@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"fmt"
 
 	commonpb "go.temporal.io/api/common/v1"
@@ -13,21 +12,29 @@ import (
 	"go.temporal.io/sdk/converter"
 )
 
-// JSONArgs turns argsJSON, a JSON array, into workflow arguments: one
-// json/plain payload per element, its text passed on as written (only
-// whitespace is removed), so key order and number precision reach the
-// workflow as JSON.parse would see them. An empty string means no arguments.
+// JSONArgs turns argsJSON into workflow arguments, as the --input of
+// `tsworker dev --run` does: a JSON array is the argument list, one
+// json/plain payload per element; any other JSON value (a string, object,
+// number, ...) is the one argument. Each payload's text is passed on as
+// written (only whitespace is removed), so key order and number precision
+// reach the workflow as JSON.parse would see them. An empty string means no
+// arguments; a single argument that is itself an array is written [[...]].
 // Pass the result to ExecuteWorkflow, SignalWorkflow, QueryWorkflow, ...
 func JSONArgs(argsJSON string) ([]any, error) {
-	if len(bytes.TrimSpace([]byte(argsJSON))) == 0 {
+	trimmed := bytes.TrimSpace([]byte(argsJSON))
+	if len(trimmed) == 0 {
 		return nil, nil
 	}
+	if !json.Valid(trimmed) {
+		var v any
+		err := json.Unmarshal(trimmed, &v)
+		return nil, fmt.Errorf("arguments are not valid JSON: %w", err)
+	}
+	if trimmed[0] != '[' {
+		return []any{JSONValue(trimmed)}, nil
+	}
 	var elems []json.RawMessage
-	if err := json.Unmarshal([]byte(argsJSON), &elems); err != nil {
-		var typeErr *json.UnmarshalTypeError
-		if errors.As(err, &typeErr) {
-			return nil, errors.New("arguments must be a JSON array, one element per argument, e.g. [\"Temporal\", 3]")
-		}
+	if err := json.Unmarshal(trimmed, &elems); err != nil {
 		return nil, fmt.Errorf("arguments are not valid JSON: %w", err)
 	}
 	args := make([]any, len(elems))
@@ -71,7 +78,11 @@ func PayloadJSON(p *commonpb.Payload) (string, error) {
 	return "", fmt.Errorf("payload with encoding %q has no JSON form", enc)
 }
 
-// StartJSON starts a workflow with the arguments in argsJSON (see JSONArgs).
+// StartJSON starts a workflow with the arguments in argsJSON (see JSONArgs):
+// a JSON array of arguments, or one JSON value for a single argument.
+//
+//	run, err := client.StartJSON(ctx, c, opts, "greeting", `"Temporal"`)
+//	run, err := client.StartJSON(ctx, c, opts, "order", `["ada", 3]`)
 func StartJSON(ctx context.Context, c sdkclient.Client, opts sdkclient.StartWorkflowOptions, workflowType, argsJSON string) (sdkclient.WorkflowRun, error) {
 	args, err := JSONArgs(argsJSON)
 	if err != nil {
@@ -100,8 +111,9 @@ func ResultJSON(ctx context.Context, run sdkclient.WorkflowRun) (string, error) 
 	return out, nil
 }
 
-// ExecuteJSON starts a workflow with JSON arguments (a JSON array, see
-// JSONArgs), waits for it and returns its result as JSON.
+// ExecuteJSON starts a workflow with JSON arguments (a JSON array, or one
+// value for a single argument; see JSONArgs), waits for it and returns its
+// result as JSON.
 //
 //	out, err := client.ExecuteJSON(ctx, c, sdkclient.StartWorkflowOptions{TaskQueue: "tsworker"}, "hello", `["Temporal"]`)
 func ExecuteJSON(ctx context.Context, c sdkclient.Client, opts sdkclient.StartWorkflowOptions, workflowType, argsJSON string) (string, error) {
