@@ -46,6 +46,7 @@ func runBundle(cmd *cobra.Command, path string, f bundleFlags) error {
 	stdout, stderr := cmd.OutOrStdout(), cmd.ErrOrStderr()
 	src, err := bundleSource(path, f.minify, stderr)
 	if err != nil {
+		writeCodeFrames(stderr, err)
 		return err
 	}
 	names := strings.Join(src.wfs.Names(), ", ")

@@ -26,6 +26,7 @@ import (
 	"github.com/tsworker/tsworker/cli/dev"
 	"github.com/tsworker/tsworker/client"
 	"github.com/tsworker/tsworker/devserver"
+	"github.com/tsworker/tsworker/worker"
 )
 
 const workflows = "testdata/workflows.ts"
@@ -326,6 +327,11 @@ func TestDevReload(t *testing.T) {
 		}
 	}
 	run(`"v1"`)
+	// A workflow started from outside gets a line when it ends.
+	dev.waitFor(t, &dev.out, `) completed in `)
+	if out := dev.out.String(); !strings.Contains(out, "  workflow version (id ") || !strings.Contains(out, `: "v1"`) {
+		t.Errorf("no line for the completed run:\n%s", out)
+	}
 	// A run in flight when the code changes goes on with the new code.
 	slow, err := client.StartJSON(ctx, c, sdkclient.StartWorkflowOptions{TaskQueue: "reload"}, "slow", "")
 	if err != nil {
@@ -342,9 +348,15 @@ func TestDevReload(t *testing.T) {
 	}
 	t.Logf("the run in flight finished %v after the reload", time.Since(start))
 
-	write("export async function version( {\n")
+	broken := "export async function version() { return 'v2' +; }"
+	write(broken + "\n")
 	dev.waitFor(t, &dev.err, "reload failed, the previous code keeps running: bundle ")
+	// The error's code frame: the line and a caret under the column.
+	dev.waitFor(t, &dev.err, "    1 | "+broken+"\n      | "+strings.Repeat(" ", strings.Index(broken, ";"))+"^\n")
 	run(`"v2"`)
+	// Back to the code that runs: said so.
+	write(version("v2"))
+	dev.waitFor(t, &dev.out, "fixed: back to the running code: slow, version")
 
 	write(version("v3") + "export async function extra() {}\n")
 	dev.waitFor(t, &dev.out, "reloaded: extra, slow, version")
@@ -746,5 +758,29 @@ func TestInit(t *testing.T) {
 	after, _ := os.ReadFile(filepath.Join(dir, "activities.d.ts"))
 	if !bytes.Equal(before, after) {
 		t.Errorf("activities.d.ts of init:\n%s\nof types:\n%s", before, after)
+	}
+}
+
+// A workflow that takes arguments, run without --input, is warned about:
+// its parameters would be undefined.
+func TestDevRunMissingInput(t *testing.T) {
+	t.Parallel()
+	wfs, err := worker.Load(workflows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := any(wfs).(interface{ Arity(string) int }); !ok {
+		t.Skip("the loaded workflows do not report their arity (Workflows.Arity)")
+	}
+	_, errOut, err := tsworker(t, "dev", workflows, "--headless", "--port", "0", "--log-level", "off", "--run", "pair")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "warning: workflow pair takes 2 arguments and --input is missing, so they get undefined; pass --input JSON"; !strings.Contains(errOut, want) {
+		t.Errorf("stderr has no %q:\n%s", want, errOut)
+	}
+	_, errOut, _ = tsworker(t, "dev", workflows, "--headless", "--port", "0", "--log-level", "off", "--run", "nothing")
+	if strings.Contains(errOut, "warning: workflow") {
+		t.Errorf("warning for a workflow without parameters:\n%s", errOut)
 	}
 }

@@ -14,11 +14,14 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
 	"go.temporal.io/api/workflowservice/v1"
 	sdkclient "go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/interceptor"
+	sdkworker "go.temporal.io/sdk/worker"
 
 	"github.com/tsworker/tsworker/cli/internal/devhook"
 	"github.com/tsworker/tsworker/client"
@@ -137,10 +140,14 @@ func runDev(ctx context.Context, stdout, stderr io.Writer, startServer devhook.S
 	if err != nil {
 		return err
 	}
-	logger, err := newDevLogger(stderr, f.logLevel)
+	logger, quiet, err := newDevLogger(stderr, f.logLevel)
 	if err != nil {
 		return err
 	}
+	// Ctrl-C, or the end of --run, stops the worker: what it logs then
+	// (cancelled activities and polls, closing connections) is noise.
+	stopQuiet := context.AfterFunc(ctx, quiet)
+	defer stopQuiet()
 	pc, err := f.codec.load()
 	if err != nil {
 		return err
@@ -154,11 +161,16 @@ func runDev(ctx context.Context, stdout, stderr io.Writer, startServer devhook.S
 	}
 	src, err := loadSource(path, stderr, lo)
 	if err != nil {
+		writeCodeFrames(stderr, err)
 		return err
 	}
 	if f.run != "" {
 		if err := checkExported(src, f.run); err != nil {
 			return err
+		}
+		if n := arity(src, f.run); n > 0 && argsJSON == "" {
+			fmt.Fprintf(stderr, "warning: workflow %s takes %d %s and --input is missing, so %s undefined; pass --input JSON\n",
+				f.run, n, plural(n, "argument", "arguments"), plural(n, "it gets", "they get"))
 		}
 	}
 	var srv devhook.Server
@@ -218,10 +230,15 @@ func runDev(ctx context.Context, stdout, stderr io.Writer, startServer devhook.S
 	defer c.Close()
 
 	d := &devWorker{c: c, taskQueue: f.taskQueue, acts: acts, lo: lo, diag: diag}
+	if f.run == "" {
+		// --run prints its own run's end.
+		d.notices = &runNotices{w: info, mu: &sync.Mutex{}}
+	}
 	if err := d.start(src); err != nil {
 		return err
 	}
 	defer d.stop()
+	defer quiet() // before the worker, client and server stop
 
 	fmt.Fprintf(info, "  Temporal server: %s (namespace %s)\n", srv.FrontendHostPort(), f.namespace)
 	if ui := srv.UIAddress(); ui != "" {
@@ -268,6 +285,15 @@ type existingServer string
 func (s existingServer) FrontendHostPort() string { return string(s) }
 func (existingServer) UIAddress() string          { return "" }
 func (existingServer) Stop()                      {}
+
+// arity is the number of parameters a workflow function declares (its
+// length in JS), or 0 when the loaded workflows do not say.
+func arity(src *source, workflowType string) int {
+	if a, ok := any(src.wfs).(interface{ Arity(name string) int }); ok {
+		return a.Arity(workflowType)
+	}
+	return 0
+}
 
 // checkPortFree reports a port something else listens on, saying what to do.
 func checkPortFree(ip string, port int, flag string) error {
@@ -326,11 +352,17 @@ type devWorker struct {
 	code      []byte // the bundle w runs
 	lo        worker.LoadOptions
 	diag      *worker.Diagnostics
+	// notices, if set, prints a line as each run ends.
+	notices interceptor.WorkerInterceptor
 }
 
 // start starts a worker for src. The previous one must be stopped.
 func (d *devWorker) start(src *source) error {
-	w, err := worker.New(d.c, d.taskQueue, worker.Options{Loaded: src.wfs, Diagnostics: d.diag})
+	var wo sdkworker.Options
+	if d.notices != nil {
+		wo.Interceptors = []interceptor.WorkerInterceptor{d.notices}
+	}
+	w, err := worker.New(d.c, d.taskQueue, worker.Options{Loaded: src.wfs, Diagnostics: d.diag, Worker: wo})
 	if err != nil {
 		return err
 	}
@@ -360,6 +392,7 @@ func (d *devWorker) watch(ctx context.Context, info, stderr io.Writer, path stri
 	files := stampFiles(watchList(path, src))
 	t := time.NewTicker(watchInterval)
 	defer t.Stop()
+	failed := false // the last reload failed: the running code is older than the files
 	for {
 		select {
 		case <-ctx.Done():
@@ -376,17 +409,26 @@ func (d *devWorker) watch(ctx context.Context, info, stderr io.Writer, path stri
 		next, err := loadSource(path, stderr, d.lo)
 		if err != nil {
 			fmt.Fprintf(stderr, "reload failed, the previous code keeps running: %v\n", err)
+			writeCodeFrames(stderr, err)
+			failed = true
 			continue
 		}
 		files = stampFiles(watchList(path, next))
 		if bytes.Equal(next.code, d.code) {
+			if failed {
+				// Back to the code that is running: it is what runs.
+				failed = false
+				fmt.Fprintf(info, "fixed: back to the running code: %s\n", strings.Join(next.wfs.Names(), ", "))
+			}
 			continue // saved without a change that matters
 		}
 		d.stop()
 		if err := d.start(next); err != nil {
 			fmt.Fprintf(stderr, "reload failed: %v; save again to retry\n", err)
+			failed = true
 			continue
 		}
+		failed = false
 		fmt.Fprintf(info, "reloaded: %s (%d ms)\n", strings.Join(next.wfs.Names(), ", "), time.Since(start).Milliseconds())
 	}
 }

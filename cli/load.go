@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -53,7 +54,7 @@ func bundleSource(path string, minify bool, warn io.Writer, lo ...worker.LoadOpt
 		fmt.Fprintf(warn, "warning: %s\n", m)
 	}
 	if err := res.Err(); err != nil {
-		return nil, err
+		return nil, &bundleError{err: err, msgs: res.Errors}
 	}
 	// The engine directly, as worker.Load does, for the bundler's warnings
 	// and minification and a latency that covers bundling.
@@ -144,4 +145,61 @@ func parseInput(s string) (string, error) {
 		return s, nil
 	}
 	return "[" + s + "]", nil
+}
+
+// bundleError is a bundle that failed, with the bundler's messages, for
+// writeCodeFrames.
+type bundleError struct {
+	err  error
+	msgs []bundler.Message
+}
+
+func (e *bundleError) Error() string { return e.err.Error() }
+func (e *bundleError) Unwrap() error { return e.err }
+
+// writeCodeFrames writes the messages of a bundle error to w as esbuild
+// does: the place, the message, the source line and a caret under the
+// column. Other errors write nothing: their one line says it all.
+func writeCodeFrames(w io.Writer, err error) {
+	var be *bundleError
+	if !errors.As(err, &be) {
+		return
+	}
+	for _, m := range be.msgs {
+		if m.Line == 0 {
+			fmt.Fprintf(w, "\n  error: %s\n", m)
+			continue
+		}
+		num := strconv.Itoa(m.Line)
+		gutter := strings.Repeat(" ", len(num))
+		fmt.Fprintf(w, "\n  %s:%d:%d: error: %s\n", m.File, m.Line, m.Column+1, m.Text)
+		fmt.Fprintf(w, "    %s | %s\n", num, m.LineText)
+		fmt.Fprintf(w, "    %s | %s^\n", gutter, caretPad(m.LineText, m.Column))
+		switch {
+		case m.Hint == "":
+		case !strings.ContainsAny(m.Hint, " \t") && len(m.Hint) <= 20:
+			// esbuild's suggestion: the text that belongs at the caret.
+			fmt.Fprintf(w, "    %s | %s%s\n", gutter, caretPad(m.LineText, m.Column), m.Hint)
+		default:
+			fmt.Fprintf(w, "  hint: %s\n", m.Hint)
+		}
+	}
+	fmt.Fprintln(w)
+}
+
+// caretPad is the blank that puts a caret under byte column col of line:
+// tabs are kept, so the caret lines up however wide a tab is shown.
+func caretPad(line string, col int) string {
+	if col > len(line) {
+		col = len(line)
+	}
+	var b strings.Builder
+	for _, r := range line[:col] {
+		if r == '\t' {
+			b.WriteByte('\t')
+		} else {
+			b.WriteByte(' ')
+		}
+	}
+	return b.String()
 }

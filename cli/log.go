@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	sdklog "go.temporal.io/sdk/log"
 )
@@ -14,15 +16,19 @@ import (
 // newDevLogger returns the Go SDK logger of `tsworker dev`: short lines
 // without the identifiers every record carries (namespace, task queue,
 // worker and run ids), so what workflows log with log.info stands out.
-func newDevLogger(w io.Writer, levelFlag string) (sdklog.Logger, error) {
+// Calling quiet stops it: what the worker logs while it stops (cancelled
+// activities, closed connections) is what Ctrl-C asked for.
+func newDevLogger(w io.Writer, levelFlag string) (logger sdklog.Logger, quiet func(), err error) {
 	level, on, err := parseLogLevel(levelFlag)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if !on {
-		return sdklog.NewStructuredLogger(slog.New(slog.DiscardHandler)), nil
+		return sdklog.NewStructuredLogger(slog.New(slog.DiscardHandler)), func() {}, nil
 	}
-	return sdklog.NewStructuredLogger(slog.New(&devHandler{w: w, level: level, mu: &sync.Mutex{}})), nil
+	state := &devLogState{jsFailed: map[string]bool{}}
+	h := &devHandler{w: w, level: level, mu: &sync.Mutex{}, state: state}
+	return sdklog.NewStructuredLogger(slog.New(h)), func() { state.quiet.Store(true) }, nil
 }
 
 // devNoise are attributes the Go SDK adds to every workflow and activity
@@ -42,13 +48,68 @@ type devHandler struct {
 	attrs  []slog.Attr
 	prefix string // group prefix
 	mu     *sync.Mutex
+	state  *devLogState // shared by the handler's copies, under mu
 }
 
-func (h *devHandler) Enabled(_ context.Context, l slog.Level) bool { return l >= h.level }
+// devLogState remembers the runs whose workflow task the JS code failed
+// (the engine logs the JS error, with its stack, under jsStackKey), so that
+// the Go SDK's records of the same failure ("Workflow panic" with the Go
+// stack, "Failed to process workflow task.") are left out.
+type devLogState struct {
+	jsFailed map[string]bool // run ids
+	quiet    atomic.Bool     // stopping: log nothing more
+}
+
+// The Go SDK's records of a failed workflow task, and the attribute the
+// engine logs a JS stack under.
+const (
+	sdkPanicMsg      = "Workflow panic"
+	sdkTaskFailedMsg = "Failed to process workflow task."
+	jsStackKey       = "JSStack"
+)
+
+// maxJSFailedRuns bounds devLogState.jsFailed; past it, the set starts over.
+const maxJSFailedRuns = 1000
+
+func (h *devHandler) Enabled(_ context.Context, l slog.Level) bool {
+	return l >= h.level && !h.state.quiet.Load()
+}
 
 func (h *devHandler) Handle(_ context.Context, r slog.Record) error {
 	if r.Level < slog.LevelWarn && devQuiet[r.Message] {
 		return nil
+	}
+	attr := func(key string) string {
+		v := ""
+		find := func(a slog.Attr) bool {
+			if a.Key == key {
+				v = a.Value.Resolve().String()
+				return false
+			}
+			return true
+		}
+		for _, a := range h.attrs {
+			if !find(a) {
+				return v
+			}
+		}
+		r.Attrs(find)
+		return v
+	}
+	runID := attr("RunID")
+	if jsStack := attr(jsStackKey); jsStack != "" {
+		return h.jsTaskFailure(r, runID, attr("WorkflowType"), attr("Error"), jsStack)
+	}
+	if (r.Message == sdkPanicMsg || r.Message == sdkTaskFailedMsg) && runID != "" {
+		h.mu.Lock()
+		seen := h.state.jsFailed[runID]
+		if r.Message == sdkTaskFailedMsg {
+			delete(h.state.jsFailed, runID)
+		}
+		h.mu.Unlock()
+		if seen {
+			return nil // said already, in JS terms
+		}
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "  [%s] %s", strings.ToLower(r.Level.String()), r.Message)
@@ -78,6 +139,71 @@ func (h *devHandler) Handle(_ context.Context, r slog.Record) error {
 	defer h.mu.Unlock()
 	_, err := io.WriteString(h.w, b.String())
 	return err
+}
+
+// jsTaskFailure writes the engine's record of a workflow task failed by
+// JS code as one line: the workflow, the JS location and the JS error.
+func (h *devHandler) jsTaskFailure(r slog.Record, runID, workflowType, errMsg, stack string) error {
+	lines := strings.Split(cleanStack(stack), "\n")
+	head := strings.TrimSpace(lines[0])
+	if head == "" || !strings.Contains(head, errMsg) {
+		head = errMsg
+	}
+	where := ""
+	for _, l := range lines[1:] {
+		if loc := frameLocation(l); loc != "" {
+			where = " at " + loc
+			break
+		}
+	}
+	line := fmt.Sprintf("  [%s] workflow %s: workflow task failed%s: %s (the task is retried; fix the code and save)\n",
+		strings.ToLower(r.Level.String()), workflowType, where, head)
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if runID != "" {
+		if len(h.state.jsFailed) >= maxJSFailedRuns {
+			clear(h.state.jsFailed)
+		}
+		h.state.jsFailed[runID] = true
+	}
+	_, err := io.WriteString(h.w, line)
+	return err
+}
+
+// gojaOffset is the program counter goja writes after a stack frame's
+// column, "file.ts:3:5(12)".
+var gojaOffset = regexp.MustCompile(`(:\d+:\d+)\(\d+\)`)
+
+// cleanStack removes from a JS stack what says nothing to its author: the
+// program counters goja writes after positions, and the frames of
+// tsworker's built-in @temporalio/workflow module.
+func cleanStack(s string) string {
+	lines := strings.Split(s, "\n")
+	out := lines[:0]
+	for _, l := range lines {
+		if strings.Contains(l, "tsworker:@temporalio/") || strings.Contains(l, "tsworker-classes.js") {
+			continue
+		}
+		out = append(out, gojaOffset.ReplaceAllString(l, "$1"))
+	}
+	return strings.Join(out, "\n")
+}
+
+// frameLocation is the file:line:column of a stack line
+// "    at fn (workflows.ts:3:5)" or "    at workflows.ts:3:5", or "".
+func frameLocation(l string) string {
+	l = strings.TrimSpace(l)
+	if !strings.HasPrefix(l, "at ") {
+		return ""
+	}
+	l = strings.TrimPrefix(l, "at ")
+	if i := strings.LastIndexByte(l, '('); i >= 0 && strings.HasSuffix(l, ")") {
+		l = l[i+1 : len(l)-1]
+	}
+	if !strings.Contains(l, ":") {
+		return ""
+	}
+	return l
 }
 
 func (h *devHandler) WithAttrs(attrs []slog.Attr) slog.Handler {

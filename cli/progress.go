@@ -211,7 +211,7 @@ func summary(f *failurepb.Failure) string {
 func writeFailure(w io.Writer, f *failurepb.Failure) {
 	const indent = "    "
 	for depth := 0; f != nil; depth, f = depth+1, f.GetCause() {
-		lines := strings.Split(strings.TrimRight(f.GetMessage(), "\n"), "\n")
+		lines := strings.Split(strings.TrimRight(cleanStack(f.GetMessage()), "\n"), "\n")
 		head := lines[0]
 		if f.GetApplicationFailureInfo().GetType() != goPanicType {
 			head = failureClass(f) + ": " + head
@@ -225,7 +225,7 @@ func writeFailure(w io.Writer, f *failurepb.Failure) {
 		fmt.Fprintf(w, "%s%s\n", indent, head)
 		rest := lines[1:]
 		if st := f.GetStackTrace(); st != "" && !isGoStack(st) {
-			rest = append(rest, strings.Split(st, "\n")...)
+			rest = append(rest, strings.Split(cleanStack(st), "\n")...)
 		}
 		for _, line := range rest {
 			line = strings.TrimSpace(line)

@@ -94,6 +94,7 @@ func runReplay(cmd *cobra.Command, path string, f replayFlags) error {
 		src, err = loadSource(path, stderr)
 	}
 	if err != nil {
+		writeCodeFrames(stderr, err)
 		return err
 	}
 

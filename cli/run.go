@@ -124,6 +124,7 @@ func runWorker(cmd *cobra.Command, acts Activities, path string, f runFlags) err
 		src, err = loadSource(path, stderr, lo)
 	}
 	if err != nil {
+		writeCodeFrames(stderr, err)
 		return err
 	}
 	opts, err := f.conn.options(cmd.Flags())

@@ -1,0 +1,100 @@
+package cli
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/tsworker/tsworker/bundler"
+	"github.com/tsworker/tsworker/client"
+)
+
+// The Go SDK's records of a workflow task that JS code failed are left out
+// after the engine's, which says it in JS terms; other runs' are kept.
+func TestDevLogJSTaskFailure(t *testing.T) {
+	var buf bytes.Buffer
+	logger, quiet, err := newDevLogger(&buf, "info")
+	if err != nil {
+		t.Fatal(err)
+	}
+	stack := "TypeError: Cannot read properties of undefined (reading 'x')\n" +
+		"    at applyHandler (tsworker:@temporalio/workflow/handlers.js:10:3(20))\n" +
+		"    at order (workflows.ts:12:7(15))\n" +
+		"    at workflows.ts:30:1(4)"
+	logger.Error("JS workflow code failed the workflow task", "WorkflowType", "order", "RunID", "r1",
+		"Error", "Cannot read properties of undefined (reading 'x')", jsStackKey, stack)
+	logger.Error(sdkPanicMsg, "WorkflowType", "order", "RunID", "r1", "Error", "Cannot read", "StackTrace", "coroutine root [panic]:\nmain.go:1")
+	logger.Warn(sdkTaskFailedMsg, "WorkflowType", "order", "RunID", "r1", "Error", "Cannot read")
+	logger.Error(sdkPanicMsg, "WorkflowType", "other", "RunID", "r2", "Error", "a Go bug")
+	got := buf.String()
+	want := "  [error] workflow order: workflow task failed at workflows.ts:12:7: TypeError: Cannot read properties of undefined (reading 'x') (the task is retried; fix the code and save)\n" +
+		"  [error] Workflow panic WorkflowType=other Error=\"a Go bug\"\n"
+	if got != want {
+		t.Errorf("log:\n%s\nwant:\n%s", got, want)
+	}
+	buf.Reset()
+	quiet()
+	logger.Error("Activity error.", "ActivityType", "slow", "Error", "context canceled")
+	if buf.Len() > 0 {
+		t.Errorf("logged after quiet: %q", buf.String())
+	}
+}
+
+func TestCleanStack(t *testing.T) {
+	in := "Error: boom\n    at fail (tsworker:@temporalio/workflow/failure.js:3:9(7))\n    at main (workflows.ts:4:11(12))\n    at tsworker-classes.js:1:1(2)\n    at workflows.ts:9:3"
+	want := "Error: boom\n    at main (workflows.ts:4:11)\n    at workflows.ts:9:3"
+	if got := cleanStack(in); got != want {
+		t.Errorf("cleanStack:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+func TestWriteCodeFrames(t *testing.T) {
+	err := &bundleError{err: errors.New("bundle w.ts: ..."), msgs: []bundler.Message{
+		{File: "w.ts", Line: 3, Column: 10, LineText: "\treturn 1 +;", Text: `Unexpected ";"`},
+		{File: "w.ts", Line: 1, Column: 9, LineText: "import { nope } from '@temporalio/workflow';", Text: "No matching export", Hint: "see the declarations"},
+		{File: "w.ts", Line: 2, Column: 4, LineText: "let x y;", Text: `Expected ";"`, Hint: ";"},
+	}}
+	var b bytes.Buffer
+	writeCodeFrames(&b, fmt.Errorf("wrapped: %w", err))
+	want := "\n  w.ts:3:11: error: Unexpected \";\"\n    3 | \treturn 1 +;\n      | \t         ^\n" +
+		"\n  w.ts:1:10: error: No matching export\n    1 | import { nope } from '@temporalio/workflow';\n      |          ^\n  hint: see the declarations\n" +
+		"\n  w.ts:2:5: error: Expected \";\"\n    2 | let x y;\n      |     ^\n      |     ;\n\n"
+	if b.String() != want {
+		t.Errorf("frames:\n%s\nwant:\n%s", b.String(), want)
+	}
+	b.Reset()
+	writeCodeFrames(&b, errors.New("not a bundle error"))
+	if b.Len() > 0 {
+		t.Errorf("frames of another error: %q", b.String())
+	}
+}
+
+func TestRunEnd(t *testing.T) {
+	res := client.JSONValue([]byte(`{"a": 1}`))
+	tests := []struct {
+		res  any
+		err  error
+		want string
+	}{
+		{res, nil, `completed in 1.5s: {"a":1}`},
+		{nil, nil, "completed in 1.5s"},
+		{nil, temporal.NewApplicationError("bad input", "ValidationError"), "failed after 1.5s: bad input (type: ValidationError, retryable: true)"},
+		{nil, temporal.NewCanceledError(), "was cancelled after 1.5s"},
+		{nil, &workflow.ContinueAsNewError{}, "continued as new after 1.5s"},
+	}
+	for _, tt := range tests {
+		if got := runEnd(tt.res, tt.err, 1500*time.Millisecond+300*time.Microsecond); got != tt.want {
+			t.Errorf("runEnd(%v, %v) = %q, want %q", tt.res, tt.err, got, tt.want)
+		}
+	}
+	long := client.JSONValue([]byte(`"` + strings.Repeat("x", 200) + `"`))
+	if got := runEnd(long, nil, time.Second); !strings.HasSuffix(got, "...") || len(got) > 150 {
+		t.Errorf("long result: %q", got)
+	}
+}
