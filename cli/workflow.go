@@ -477,6 +477,11 @@ func newWorkflowQueryCommand(g *wfFlags) *cobra.Command {
 			if wc.json {
 				return writeJSON(cmd.OutOrStdout(), map[string]any{"queryResult": json.RawMessage(out)})
 			}
+			var text string
+			if name == sdkclient.QueryTypeStackTrace && json.Unmarshal([]byte(out), &text) == nil {
+				// The stacks are text to read, not a value to pass on.
+				return writeValue(cmd.OutOrStdout(), text)
+			}
 			return writeValue(cmd.OutOrStdout(), out)
 		},
 	}

@@ -20,6 +20,7 @@ import (
 	"fmt"
 	"os"
 	"reflect"
+	"runtime/debug"
 	"strconv"
 	"strings"
 
@@ -276,7 +277,37 @@ func (o Options) SDKOptions() (sdkclient.Options, error) {
 	if o.APIKey != "" {
 		so.Credentials = sdkclient.NewAPIKeyStaticCredentials(o.APIKey)
 	}
+	if so.SdkName == "" {
+		// The worker heartbeats the server keeps (and its Web UI's worker
+		// views show) name the SDK: tsworker, on the Go SDK's core.
+		so.SdkName, so.SdkVersion = SDKName, sdkVersion()
+	}
 	return so, nil
+}
+
+// SDKName is the SDK name workers report in their heartbeats, unless
+// Options.SDK.SdkName says otherwise. The workflow task events of the
+// history still name the Go SDK (temporal-go), whose core runs the
+// workflows: the Go SDK sets that field itself.
+const SDKName = "tsworker"
+
+// sdkVersion is tsworker's module version from the build information, or
+// "devel" for a build from a local clone.
+func sdkVersion() string {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "devel"
+	}
+	m := &bi.Main
+	for _, d := range bi.Deps {
+		if d.Path == "github.com/tsworker/tsworker" {
+			m = d
+		}
+	}
+	if m.Path != "github.com/tsworker/tsworker" || m.Version == "" || m.Version == "(devel)" {
+		return "devel"
+	}
+	return m.Version
 }
 
 // Dial connects to the server and checks that it answers. A server that

@@ -577,3 +577,19 @@ func TestOptionsFromProfile(t *testing.T) {
 		t.Errorf("malformed file: err = %v, want one naming the file", err)
 	}
 }
+
+// Workers name the SDK tsworker in their heartbeats, unless told otherwise.
+func TestSDKName(t *testing.T) {
+	so, err := client.Options{}.SDKOptions()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if so.SdkName != client.SDKName || so.SdkVersion == "" {
+		t.Errorf("SdkName %q, SdkVersion %q; want %q and a version", so.SdkName, so.SdkVersion, client.SDKName)
+	}
+	var o client.Options
+	o.SDK.SdkName = "mine"
+	if so, _ := o.SDKOptions(); so.SdkName != "mine" {
+		t.Errorf("SdkName %q, want the one given", so.SdkName)
+	}
+}
