@@ -17,9 +17,12 @@
 // activities, and `go run . run workflows.ts --task-queue orders` runs the
 // same worker against a real server.
 //
-// The commands: run (a worker for a Temporal server), replay (histories
-// against the workflows, before deploying), bundle, types (TypeScript
-// declarations for editors), codec-server and version. The dev command
+// The commands: run (a worker for a Temporal server), workflow (start,
+// execute, signal, query, update, cancel, terminate, describe, list and
+// show workflows, as the temporal CLI does), replay (histories against the
+// workflows, before deploying), bundle, types (TypeScript declarations of
+// @temporalio/workflow and of the Go activities, for editors), init (a new
+// project), codec-server and version. The dev command
 // comes from package cli/dev, because it links the Temporal server: leave
 // dev.Command() out and the binary is a production worker, several times
 // smaller and faster to build.

@@ -1,7 +1,9 @@
 // Command tsworker runs Temporal workflows written in TypeScript or
 // JavaScript, with activities written in Go: a local development server with
 // its Web UI (tsworker dev), a worker for a real server (tsworker run),
-// replay of histories, a bundler and TypeScript declarations for editors.
+// commands to start, signal, query and inspect workflows (tsworker
+// workflow), a new project (tsworker init), replay of histories, a bundler
+// and TypeScript declarations for editors.
 // See `tsworker --help`.
 //
 // This binary registers no activities: its workers run workflows whose
