@@ -328,8 +328,11 @@ func TestConditionTimeoutAndTrigger(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Signal once the second condition's timer runs (a signal in the task
+	// of the first one's timeout would make the second condition true at
+	// once: it then has no timer).
 	deadline := time.Now().Add(10 * time.Second)
-	for countEvents(t, run.GetID(), enumspb.EVENT_TYPE_TIMER_FIRED) == 0 && time.Now().Before(deadline) {
+	for countEvents(t, run.GetID(), enumspb.EVENT_TYPE_TIMER_STARTED) < 2 && time.Now().Before(deadline) {
 		time.Sleep(20 * time.Millisecond)
 	}
 	if err := testClient.SignalWorkflow(ctx, run.GetID(), "", "a", nil); err != nil {

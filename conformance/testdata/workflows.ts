@@ -4,5 +4,6 @@ export * from './basic';
 export * from './failures';
 export * from './cancellation';
 export * from './messages';
+export * from './messages2';
 export * from './children';
 export * from './misc';

@@ -1,9 +1,12 @@
 package engine
 
 import (
+	"time"
+
 	commonpb "go.temporal.io/api/common/v1"
 	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/interceptor"
+	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 )
 
@@ -73,4 +76,91 @@ func (in *inbound) decodeSignal(ps *commonpb.Payloads) []*commonpb.Payload {
 		out[i] = r.Payload()
 	}
 	return out
+}
+
+// Init implements interceptor.WorkflowInboundInterceptor: JS runs see their
+// commands through outbound.
+func (in *inbound) Init(next interceptor.WorkflowOutboundInterceptor) error {
+	out := &outbound{in: in}
+	out.Next = next
+	return in.Next.Init(out)
+}
+
+// outbound sees the commands a run issues. Before each, it starts the
+// condition timers the run's JS made before it (see timers.startTimers), so
+// that commands reach history in the order the JS issued them.
+type outbound struct {
+	interceptor.WorkflowOutboundInterceptorBase
+	in *inbound
+}
+
+func (o *outbound) flush() {
+	if r := o.in.run; r != nil {
+		r.startTimers()
+	}
+}
+
+func (o *outbound) ExecuteActivity(ctx workflow.Context, activityType string, args ...any) workflow.Future {
+	o.flush()
+	return o.Next.ExecuteActivity(ctx, activityType, args...)
+}
+
+func (o *outbound) ExecuteLocalActivity(ctx workflow.Context, activityType string, args ...any) workflow.Future {
+	o.flush()
+	return o.Next.ExecuteLocalActivity(ctx, activityType, args...)
+}
+
+func (o *outbound) ExecuteChildWorkflow(ctx workflow.Context, childWorkflowType string, args ...any) workflow.ChildWorkflowFuture {
+	o.flush()
+	return o.Next.ExecuteChildWorkflow(ctx, childWorkflowType, args...)
+}
+
+func (o *outbound) NewTimer(ctx workflow.Context, d time.Duration) workflow.Future {
+	o.flush()
+	return o.Next.NewTimer(ctx, d)
+}
+
+func (o *outbound) NewTimerWithOptions(ctx workflow.Context, d time.Duration, options workflow.TimerOptions) workflow.Future {
+	o.flush()
+	return o.Next.NewTimerWithOptions(ctx, d, options)
+}
+
+func (o *outbound) RequestCancelExternalWorkflow(ctx workflow.Context, workflowID, runID string) workflow.Future {
+	o.flush()
+	return o.Next.RequestCancelExternalWorkflow(ctx, workflowID, runID)
+}
+
+func (o *outbound) SignalExternalWorkflow(ctx workflow.Context, workflowID, runID, signalName string, arg any) workflow.Future {
+	o.flush()
+	return o.Next.SignalExternalWorkflow(ctx, workflowID, runID, signalName, arg)
+}
+
+func (o *outbound) SignalChildWorkflow(ctx workflow.Context, workflowID, signalName string, arg any) workflow.Future {
+	o.flush()
+	return o.Next.SignalChildWorkflow(ctx, workflowID, signalName, arg)
+}
+
+func (o *outbound) UpsertSearchAttributes(ctx workflow.Context, attributes map[string]any) error {
+	o.flush()
+	return o.Next.UpsertSearchAttributes(ctx, attributes)
+}
+
+func (o *outbound) UpsertTypedSearchAttributes(ctx workflow.Context, attributes ...temporal.SearchAttributeUpdate) error {
+	o.flush()
+	return o.Next.UpsertTypedSearchAttributes(ctx, attributes...)
+}
+
+func (o *outbound) UpsertMemo(ctx workflow.Context, memo map[string]any) error {
+	o.flush()
+	return o.Next.UpsertMemo(ctx, memo)
+}
+
+func (o *outbound) GetVersion(ctx workflow.Context, changeID string, minSupported, maxSupported workflow.Version) workflow.Version {
+	o.flush()
+	return o.Next.GetVersion(ctx, changeID, minSupported, maxSupported)
+}
+
+func (o *outbound) SideEffect(ctx workflow.Context, f func(ctx workflow.Context) any) converter.EncodedValue {
+	o.flush()
+	return o.Next.SideEffect(ctx, f)
 }

@@ -52,9 +52,14 @@ func (r infoAPI) workflowInfo(goja.FunctionCall) goja.Value {
 	set("historySize", info.GetCurrentHistorySize())
 	set("continueAsNewSuggested", info.GetContinueAsNewSuggested())
 	set("searchAttributes", r.searchAttributesJS(info.SearchAttributes))
-	if m := info.Memo.GetFields(); len(m) > 0 {
+	// Made when read: the class costs memory in every run that has it.
+	sa := info.SearchAttributes
+	_ = o.DefineAccessorProperty("typedSearchAttributes", r.vm.ToValue(func(goja.FunctionCall) goja.Value {
+		return r.typedSearchAttributes(sa)
+	}), nil, goja.FLAG_TRUE, goja.FLAG_TRUE)
+	{
 		memo := r.vm.NewObject()
-		for k, p := range m {
+		for k, p := range info.Memo.GetFields() {
 			if dc := r.w.opts.DataConverter; dc != nil {
 				var raw converter.RawValue
 				if err := dc.FromPayload(p, &raw); err == nil {

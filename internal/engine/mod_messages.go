@@ -5,7 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/dop251/goja"
@@ -58,6 +58,7 @@ type messages struct {
 	signalHandlers map[string]*handler
 	queryHandlers  map[string]*handler
 	updateHandlers map[string]*handler
+	queryOrder     []string // names of queryHandlers in the order they were set
 	defaultSignal  *handler
 	delivering     bool
 	signalRuns     []*execution // async signal handlers still running
@@ -151,7 +152,15 @@ func (r *messages) setDefaultSignalHandler(c goja.FunctionCall) goja.Value {
 // A signal without a handler stays queued until one is set (or a default
 // handler is), as in the TypeScript SDK; later signals that have a handler
 // are not held up by it.
-func (r *messages) deliverSignals() {
+func (r *messages) deliverSignals() { r.deliver(false) }
+
+// deliverSignalJobs is deliverSignals for signals the loop hands over as
+// jobs of a workflow task: as the TypeScript SDK does after each job, the
+// pending condition() predicates are checked after each signal, so that a
+// predicate true between two signals resolves its condition.
+func (r *messages) deliverSignalJobs() { r.deliver(true) }
+
+func (r *messages) deliver(recheck bool) {
 	if r.in == nil || r.delivering {
 		return
 	}
@@ -176,6 +185,9 @@ func (r *messages) deliverSignals() {
 		s := r.in.pending[idx]
 		r.in.pending = append(r.in.pending[:idx], r.in.pending[idx+1:]...)
 		r.callSignalHandler(s, h, h == r.defaultSignal && r.signalHandlers[s.name] == nil)
+		if recheck && r.mods.timers != nil {
+			r.mods.timers.checkConditions()
+		}
 	}
 }
 
@@ -195,28 +207,35 @@ func (r *messages) callSignalHandler(s signal, h *handler, isDefault bool) {
 	prev := r.cur
 	r.cur = r.root
 	defer func() { r.cur = prev }()
-	ret, err := h.fn(goja.Undefined(), args...)
-	if err != nil {
-		r.handlerFailed("signal handler "+s.name, err)
-		return
-	}
-	p, ok := ret.Export().(*goja.Promise)
-	if !ok || p.State() != goja.PromiseStatePending {
-		if ok && p.State() == goja.PromiseStateRejected {
-			r.forgetRejection(p) // read here: not an unhandled rejection
-			r.handlerRejected("signal handler "+s.name, p.Result())
-		}
-		return
-	}
+	// The handler is running (allHandlersFinished is false) from its call on,
+	// as in the TypeScript SDK.
 	ex := &execution{name: s.name, abandon: h.abandon}
 	r.signalRuns = append(r.signalRuns, ex)
-	r.onSettle(p, func(v goja.Value, rejected bool) {
+	finished := func() {
 		for i, e := range r.signalRuns {
 			if e == ex {
 				r.signalRuns = append(r.signalRuns[:i], r.signalRuns[i+1:]...)
 				break
 			}
 		}
+	}
+	ret, err := h.fn(goja.Undefined(), args...)
+	if err != nil {
+		finished()
+		r.handlerFailed("signal handler "+s.name, err)
+		return
+	}
+	p, ok := ret.Export().(*goja.Promise)
+	if !ok || p.State() != goja.PromiseStatePending {
+		finished()
+		if ok && p.State() == goja.PromiseStateRejected {
+			r.forgetRejection(p) // read here: not an unhandled rejection
+			r.handlerRejected("signal handler "+s.name, p.Result())
+		}
+		return
+	}
+	r.onSettle(p, func(v goja.Value, rejected bool) {
+		finished()
 		if rejected {
 			r.handlerRejected("signal handler "+s.name, v)
 		}
@@ -251,8 +270,14 @@ func (r *messages) setQueryHandler(name string, h *handler) {
 	if r.queryHandlers == nil {
 		r.queryHandlers = map[string]*handler{}
 	}
-	_, registered := r.queryHandlers[name]
+	prev, registered := r.queryHandlers[name]
 	r.queryHandlers[name] = h
+	switch {
+	case h == nil && prev != nil:
+		r.queryOrder = slices.DeleteFunc(r.queryOrder, func(n string) bool { return n == name })
+	case h != nil && prev == nil:
+		r.queryOrder = append(r.queryOrder, name)
+	}
 	if registered {
 		return
 	}
@@ -273,7 +298,7 @@ func (r *messages) setQueryHandler(name string, h *handler) {
 func (r *messages) query(name string, payloads []*commonpb.Payload) (converter.RawValue, error) {
 	h := r.queryHandlers[name]
 	if h == nil {
-		return converter.RawValue{}, fmt.Errorf("Workflow did not register a handler for %s. Registered queries: [%s]", name, strings.Join(r.queryNames(), ", "))
+		return converter.RawValue{}, fmt.Errorf("Workflow did not register a handler for %s. Registered queries: [%s]", name, strings.Join(r.queryNames(), " "))
 	}
 	args, err := r.decodeArgs(payloads)
 	if err != nil {
@@ -300,15 +325,14 @@ func (r *messages) query(name string, payloads []*commonpb.Payload) (converter.R
 	return converter.NewRawValue(p), nil
 }
 
+// builtinQueries are the queries every TypeScript SDK workflow answers,
+// listed first among its registered queries.
+var builtinQueries = []string{"__stack_trace", "__enhanced_stack_trace", "__temporal_workflow_metadata"}
+
+// queryNames lists the registered queries as the TypeScript SDK does: the
+// built-in ones, then the workflow's in the order their handlers were set.
 func (r *messages) queryNames() []string {
-	var out []string
-	for k, h := range r.queryHandlers {
-		if h != nil {
-			out = append(out, k)
-		}
-	}
-	sort.Strings(out)
-	return out
+	return append(slices.Clip(builtinQueries), r.queryOrder...)
 }
 
 // ---- updates -------------------------------------------------------------
@@ -345,24 +369,21 @@ func (r *messages) setUpdateHandler(name string, h *handler) {
 func (r *messages) updateHandler(name string) (*handler, error) {
 	h := r.updateHandlers[name]
 	if h == nil {
-		var names []string
-		for k, h := range r.updateHandlers {
-			if h != nil {
-				names = append(names, k)
-			}
-		}
-		sort.Strings(names)
-		return nil, temporal.NewApplicationError(fmt.Sprintf("No registered handler for update: %s. Registered updates: [%s]", name, strings.Join(names, ", ")), "Error")
+		// The TypeScript SDK's rejection of an update without a handler.
+		return nil, temporal.NewNonRetryableApplicationError("No registered handler for update: "+name, "Error", nil)
 	}
 	return h, nil
 }
 
 // validateUpdate runs an update's validator, read-only. A throw rejects the
 // update before it is written to history.
+//
+// Signals of the same workflow task are not handled before it, although the
+// TypeScript SDK handles them first: the Go SDK runs the validator in the
+// update's coroutine, ahead of the run's main coroutine and with the whole
+// workflow read-only, where a signal handler could not schedule anything.
+// They are handled right after, before the update handler runs (update).
 func (r *messages) validateUpdate(name string, payloads []*commonpb.Payload) error {
-	// Signals that came before this update in history are handled first,
-	// as in the TypeScript SDK.
-	r.js(r.deliverSignals)
 	h, err := r.updateHandler(name)
 	if err != nil || h.validator == nil {
 		return err
@@ -372,24 +393,21 @@ func (r *messages) validateUpdate(name string, payloads []*commonpb.Payload) err
 		return temporal.NewApplicationError(fmt.Sprintf("update %s: %v", name, err), "InvalidArgument")
 	}
 	defer r.enterReadOnly("update validator")()
-	var ret goja.Value
-	if ierr := r.jsErr(func() { ret, err = h.validator(goja.Undefined(), args...) }); ierr != nil {
+	if ierr := r.jsErr(func() { _, err = h.validator(goja.Undefined(), args...) }); ierr != nil {
 		return temporal.NewApplicationError(ierr.Error(), "Error")
 	}
 	if err != nil {
 		return r.messageError(err)
 	}
-	if p, ok := ret.Export().(*goja.Promise); ok {
-		r.forgetRejection(p) // the update is rejected instead
-		return temporal.NewApplicationError("Update validators must be synchronous", "Error")
-	}
+	// An async validator's promise is ignored, as in the TypeScript SDK
+	// (its rejection, if any, is an unhandled one).
 	return nil
 }
 
 // update runs an update handler on the update's own coroutine, waiting for
 // its promise, which settles as the run's loop makes progress.
 func (r *messages) update(ctx workflow.Context, name string, payloads []*commonpb.Payload) (converter.RawValue, error) {
-	r.js(r.deliverSignals)
+	r.js(r.deliverSignalJobs)
 	h, err := r.updateHandler(name)
 	if err != nil {
 		return converter.RawValue{}, err
@@ -405,6 +423,7 @@ func (r *messages) update(ctx workflow.Context, name string, payloads []*commonp
 	var ret goja.Value
 	r.js(func() { ret, err = h.fn(goja.Undefined(), args...) })
 	r.cur = prev
+	r.startTimers()
 	defer r.wake() // state may have changed: let the loop re-check conditions
 	if err != nil {
 		var ex *goja.Exception

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"errors"
 	"time"
 
 	"github.com/dop251/goja"
@@ -20,15 +21,21 @@ type timers struct {
 	cancels map[int64]workflow.CancelFunc // setTimeout timers still pending, by id
 	lastID  int64
 	conds   []*cond
+	// conditions whose timeout timer is still to be started
+	unstarted []*cond
 }
 
 // cond is a pending condition(): its predicate and the promise to settle.
 type cond struct {
 	fn      goja.Callable
 	resolve func(any) error
-	cancel  workflow.CancelFunc // timeout timer, if any
-	done    bool
-	stack   string // JS stack of the condition() call
+	timed   bool // condition(fn, timeout): resolves true or false
+	// The timeout timer's context and duration, until startTimers starts it.
+	timerCtx workflow.Context
+	timeout  time.Duration
+	cancel   workflow.CancelFunc // timeout timer, if any
+	done     bool
+	stack    string // JS stack of the condition() call
 }
 
 func (r *timers) sleep(c goja.FunctionCall) goja.Value {
@@ -111,8 +118,38 @@ func (r *timers) condition(c goja.FunctionCall) goja.Value {
 	if sc.consideredCancelled() {
 		return r.rejectedPromise(sc.reason)
 	}
+	timeout := c.Argument(1)
+	timed := !goja.IsUndefined(timeout)
+	var d time.Duration
+	if timed {
+		var err error
+		if d, err = parseDuration(timeout); err != nil {
+			panic(r.vm.NewTypeError("condition: timeout: %v", err))
+		}
+	}
 	p, resolve, reject := r.vm.NewPromise()
-	cd := &cond{fn: fn, resolve: resolve, stack: r.holdStack(r.waitStack())}
+	// Evaluated at once, as in the TypeScript SDK: a condition already true
+	// resolves without waiting (and without a timer: the TypeScript SDK's
+	// timer is cancelled in the same activation, so it sends no command).
+	v, err := fn(goja.Undefined())
+	if err != nil {
+		var ex *goja.Exception
+		if !errors.As(err, &ex) {
+			panic(err)
+		}
+		// Thrown in the promise's executor there: the promise rejects.
+		_ = reject(ex.Value())
+		return r.vm.ToValue(p)
+	}
+	if v.ToBoolean() {
+		if timed {
+			_ = resolve(true)
+		} else {
+			_ = resolve(goja.Undefined())
+		}
+		return r.vm.ToValue(p)
+	}
+	cd := &cond{fn: fn, resolve: resolve, timed: timed, stack: r.holdStack(r.waitStack())}
 	sc.onCancel(func(reason goja.Value) {
 		if cd.done {
 			return
@@ -123,23 +160,44 @@ func (r *timers) condition(c goja.FunctionCall) goja.Value {
 		}
 		_ = reject(reason)
 	})
-	if t := c.Argument(1); !goja.IsUndefined(t) {
-		d, err := parseDuration(t)
-		if err != nil {
-			panic(r.vm.NewTypeError("condition: timeout: %v", err))
+	if timed {
+		cd.timerCtx, cd.cancel = workflow.WithCancel(r.scopeCtx())
+		cd.timeout = d
+		r.unstarted = append(r.unstarted, cd)
+	}
+	r.conds = append(r.conds, cd)
+	return r.vm.ToValue(p)
+}
+
+// startTimers starts the timeout timers of the conditions made since the
+// last call that are still pending. A condition's timer waits until the
+// JS that made it stops running (or issues a command of its own), because
+// the TypeScript SDK sends no timer at all for a condition that resolves in
+// the activation that made it, while the Go SDK would send a start and a
+// cancellation once its timer exists.
+func (r *timers) startTimers() {
+	list := r.unstarted
+	r.unstarted = nil
+	for _, cd := range list {
+		if cd.done {
+			continue
 		}
-		ctx, cancel := workflow.WithCancel(r.scopeCtx())
-		cd.cancel = cancel
-		r.await(workflow.NewTimer(ctx, sleepDuration(d)), func(f workflow.Future) {
+		r.await(workflow.NewTimer(cd.timerCtx, sleepDuration(cd.timeout)), func(f workflow.Future) {
 			if cd.done || f.Get(r.ctx, nil) != nil {
 				return
 			}
 			cd.done = true
-			_ = resolve(false)
+			_ = cd.resolve(false)
 		})
 	}
-	r.conds = append(r.conds, cd)
-	return r.vm.ToValue(p)
+}
+
+// startTimers starts the condition timers waiting to be started (see
+// timers.startTimers).
+func (r *run) startTimers() {
+	if r.mods.timers != nil && len(r.mods.timers.unstarted) > 0 {
+		r.mods.timers.startTimers()
+	}
 }
 
 // checkConditions settles every condition() whose predicate is now true,
@@ -167,7 +225,11 @@ func (r *timers) checkConditions() {
 				r.releaseStack(c.stack)
 				r.conds = append(r.conds[:i], r.conds[i+1:]...)
 				i--
-				_ = c.resolve(true)
+				if c.timed {
+					_ = c.resolve(true)
+				} else {
+					_ = c.resolve(goja.Undefined())
+				}
 				changed = true
 			}
 		}

@@ -101,6 +101,7 @@ type mods struct {
 	scopes   *scopes
 	messages *messages
 	patches  *patches
+	typedSA  *goja.Object // the TypedSearchAttributes class
 }
 
 func (r *run) timers() *timers {

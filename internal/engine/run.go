@@ -152,9 +152,12 @@ func (r *run) execute(name string, payloads []*commonpb.Payload) (result convert
 		return result, resErr
 	}
 	r.drive(func() bool {
-		r.deliverSignals()
+		if r.mods.messages != nil {
+			r.mods.messages.deliverSignalJobs()
+		}
 		if r.mods.timers != nil {
 			r.mods.timers.checkConditions()
+			r.mods.timers.startTimers()
 		}
 		if r.failure != nil {
 			result, resErr = r.failValue(r.failure)

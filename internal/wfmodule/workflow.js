@@ -153,3 +153,4 @@ export const SearchAttributeType = {
 export function defineSearchAttributeKey(name, type) {
   return { name, type };
 }
+export const TypedSearchAttributes = /* @__PURE__ */ h.fn('TypedSearchAttributes');

@@ -106,10 +106,17 @@ export async function signalFailsWorkflow(): Promise<void> {
 export async function signalThenUpdate(): Promise<string[]> {
   const seen: string[] = [];
   let done = false;
-  setHandler(a, (x: string) => void seen.push(x));
+  // The signal's handler starts a timer: it must run in the update's workflow
+  // task without failing it, and before the update's handler. (The Go SDK
+  // validates the update before the signal can be handled: the validator
+  // does not see it.)
+  setHandler(a, async (x: string) => {
+    seen.push(x);
+    await sleep(1);
+  });
   setHandler(log, () => seen);
   setHandler(defineUpdate<string[]>('snapshot'), () => { done = true; return [...seen]; }, {
-    validator: () => { if (seen.length === 0) throw new Error('the signal before this update was not handled'); },
+    validator: () => { if (seen.length !== 0) throw new Error('the validator runs before the signal is handled'); },
   });
   await condition(() => done);
   return seen;
