@@ -10,7 +10,9 @@ import (
 	"time"
 
 	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
+	"google.golang.org/grpc/codes"
 )
 
 // state is the workflows' state: the result of steps and the answer of
@@ -107,6 +109,8 @@ func TestKillMidFlightLosesNothing(t *testing.T) {
 	}
 
 	w2 := startWorkerProcess(t, hostPort, tq, 5*time.Second)
+	// Queries are not spent waiting for the process to start.
+	w2.waitFor(60*time.Second, "the new worker process to start", func() bool { return w2.count("ready") > 0 })
 	// Nothing is cached in the new process: it replays a run to answer.
 	for _, i := range []int{0, n / 2, n - 1} {
 		got := queryState(t, c, runs[i].GetID())
@@ -191,19 +195,43 @@ func TestKillMidFlightLosesNothing(t *testing.T) {
 	}
 }
 
+// queryState returns the answer of a run's state query. After a worker
+// process dies, a query can wait longer than one call may last: the Go SDK
+// ends each call after at most 10s, whatever the context's deadline, and
+// does not retry a call that ran out of time (it fails with "context
+// deadline exceeded", or "RST_STREAM CANCEL" when the server's end of the
+// stream gives up first). A query on a run with a pending workflow task
+// waits for that task; a task scheduled on the sticky queue of the dead
+// worker moves to the normal queue only after the sticky schedule-to-start
+// timeout (at least 10s by default), and a task the dead worker had started
+// is retried after the workflow task timeout. A query on an idle run goes
+// to the dead worker's sticky queue itself and waits as long, then the
+// server clears the run's stickiness. So a query that ran out of time is
+// asked again until the new worker answers, for at most two minutes; any
+// other error fails at once.
 func queryState(t *testing.T, c client.Client, id string) state {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	v, err := c.QueryWorkflow(ctx, id, "", "state")
-	if err != nil {
-		t.Fatalf("query %s: %v", id, err)
+	start := time.Now()
+	for attempt := 1; ; attempt++ {
+		// Above 20s the SDK still gives the call 10s.
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		v, err := c.QueryWorkflow(ctx, id, "", "state")
+		cancel()
+		if err == nil {
+			var s state
+			if err := v.Get(&s); err != nil {
+				t.Fatalf("query %s: decode: %v", id, err)
+			}
+			return s
+		}
+		switch code := serviceerror.ToStatus(err).Code(); {
+		case code != codes.DeadlineExceeded && code != codes.Canceled:
+			t.Fatalf("query %s: %v", id, err)
+		case time.Since(start) > 2*time.Minute:
+			t.Fatalf("query %s: no answer after %d attempts in %v; the last: %v", id, attempt, time.Since(start).Round(time.Second), err)
+		}
+		t.Logf("query %s: attempt %d ran out of time after %v (%v); asking again", id, attempt, time.Since(start).Round(time.Millisecond), err)
 	}
-	var s state
-	if err := v.Get(&s); err != nil {
-		t.Fatalf("query %s: decode: %v", id, err)
-	}
-	return s
 }
 
 // TestSigtermDrainsRunningActivity sends SIGTERM to a worker process while
