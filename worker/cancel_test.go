@@ -301,7 +301,8 @@ func TestThrowNullFailsTask(t *testing.T) {
 	t.Parallel()
 	_, tq := startWorker(t, cancelTS)
 	msg := waitTaskFailure(t, tq, "throwsNull")
-	if msg != "workflow throwsNull: null was thrown" {
+	// As the TypeScript SDK words a thrown value that is not an Error.
+	if msg != "null [A non-Error value was thrown from your code. We recommend throwing Error objects so that we can provide a stack trace]" {
 		t.Fatalf("task failure: %q", msg)
 	}
 }

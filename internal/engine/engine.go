@@ -122,13 +122,16 @@ func Load(code []byte, opts Options) (*Workflows, error) {
 		return err
 	}()
 	if err != nil {
-		return nil, fmt.Errorf("load %s: evaluating the workflows file failed: %s", opts.Name, jsErrorString(err))
-	}
-	for _, k := range exports.Keys() {
-		if _, ok := goja.AssertFunction(exports.Get(k)); ok && k != "default" {
-			w.names = append(w.names, k)
-			w.known[k] = true
+		msg := jsErrorString(err)
+		var te *WorkflowTaskError
+		if errors.As(err, &te) {
+			msg = te.Detail()
 		}
+		return nil, fmt.Errorf("load %s: evaluating the workflows file failed: %s", opts.Name, msg)
+	}
+	w.names = r.rt.WorkflowNames(exports)
+	for _, k := range w.names {
+		w.known[k] = true
 	}
 	if len(w.names) == 0 {
 		return nil, fmt.Errorf("load %s: no workflows: the file exports no functions; export each workflow, e.g. `export async function myWorkflow() {}`", opts.Name)
@@ -193,6 +196,16 @@ func (w *Workflows) execute(ctx workflow.Context, input converter.EncodedValues)
 	}
 	r := newRun(ctx, w, in)
 	defer r.close()
+	defer func() {
+		if p := recover(); p != nil {
+			// The Go SDK writes its own stack into the task failure: the
+			// JS stack goes to the log.
+			if te, ok := p.(*WorkflowTaskError); ok && !workflow.IsReplaying(ctx) {
+				r.logger.Error("JS workflow code failed the workflow task", "Error", te.Message, "JSStack", te.Stack)
+			}
+			panic(p)
+		}
+	}()
 	return r.execute(name, payloads)
 }
 

@@ -3,6 +3,7 @@ package engine
 import (
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 
@@ -12,7 +13,9 @@ import (
 	failurepb "go.temporal.io/api/failure/v1"
 	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/temporal"
+	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/durationpb"
 )
 
 // failureClasses are the run's failure constructors, registered by the
@@ -45,6 +48,8 @@ func (r *run) ensureClasses() *failureClasses {
 	return &r.classes
 }
 
+var reflectString = reflect.TypeOf("")
+
 func (r *run) instanceOf(v goja.Value, cls *goja.Object) bool {
 	o, ok := v.(*goja.Object)
 	if !ok || cls == nil {
@@ -60,40 +65,96 @@ type WorkflowTaskError struct {
 	Workflow string // workflow type
 	Message  string // what happened
 	Stack    string // JS stack, source-mapped when the bundle has a source map
+	// Engine is set when the engine, not the workflow code, ended the JS
+	// (a timeout, the stack limit): the message then includes the stack,
+	// which tells where the code was.
+	Engine bool
 }
 
+// Error is the message of the failure the task fails with: the thrown
+// error's own message, as the TypeScript SDK words it. The JS stack is in
+// Stack: the Go SDK writes its own stack into a task failure.
 func (e *WorkflowTaskError) Error() string {
-	s := fmt.Sprintf("workflow %s: %s", e.Workflow, e.Message)
+	if e.Engine {
+		return e.Detail()
+	}
+	return e.Message
+}
+
+// Detail is the message followed by the JS stack, for logs and load errors.
+func (e *WorkflowTaskError) Detail() string {
 	if e.Stack == "" || strings.Contains(e.Message, e.Stack) {
-		return s
+		return e.Message
 	}
-	// A JS stack starts with "Name: message", which s already says.
-	stack := e.Stack
-	if i := strings.IndexByte(stack, '\n'); i >= 0 && strings.HasSuffix(e.Message, stack[:i]) {
-		stack = stack[i+1:]
-	}
-	return s + "\n" + strings.TrimRight(stack, "\n")
+	return e.Message + "\n" + strings.TrimRight(e.Stack, "\n")
 }
 
 // taskFailure describes err (an error out of goja) as a workflow task
 // failure.
 func (r *run) taskFailure(what string, err error) error {
 	if msg, ok := r.uncatchable(err); ok {
-		return &WorkflowTaskError{Workflow: r.workflowType(), Message: msg, Stack: r.lastStack}
+		return &WorkflowTaskError{Workflow: r.workflowType(), Message: msg, Stack: r.lastStack, Engine: true}
 	}
 	var ex *goja.Exception
 	if errors.As(err, &ex) {
 		return r.taskFailureValue(what, ex.Value())
 	}
-	return &WorkflowTaskError{Workflow: r.workflowType(), Message: what + ": " + err.Error()}
+	msg := err.Error()
+	if what != "" {
+		msg = what + ": " + msg
+	}
+	return &WorkflowTaskError{Workflow: r.workflowType(), Message: msg}
 }
 
 func (r *run) taskFailureValue(what string, v goja.Value) error {
-	msg, stack := r.describe(v)
+	msg, stack := r.thrownMessage(v)
 	if what != "" {
 		msg = what + ": " + msg
 	}
 	return &WorkflowTaskError{Workflow: r.workflowType(), Message: msg, Stack: stack}
+}
+
+// nonErrorHint is what the TypeScript SDK's failure converter adds to the
+// message of a thrown value that is not an Error.
+const nonErrorHint = " [A non-Error value was thrown from your code. We recommend throwing Error objects so that we can provide a stack trace]"
+
+// thrownMessage is the message and stack of the failure the TypeScript
+// SDK's failure converter makes of a thrown value: an Error's own message
+// and stack; for anything else its text with a hint, and no stack.
+func (r *run) thrownMessage(v goja.Value) (msg, stack string) {
+	if o, ok := v.(*goja.Object); ok && r.isError(o) {
+		_ = r.vm.Try(func() {
+			msg = str2(o.Get("message"))
+			stack = str2(o.Get("stack"))
+		})
+		return msg, stack
+	}
+	switch {
+	case v == nil || goja.IsUndefined(v):
+		msg = "undefined"
+	case goja.IsNull(v):
+		msg = "null"
+	default:
+		if o, isObj := v.(*goja.Object); isObj {
+			if ex := r.vm.Try(func() { msg = r.jsonString(o) }); ex != nil || msg == "" {
+				msg = v.String()
+			}
+		} else {
+			msg = v.String()
+		}
+	}
+	return msg + nonErrorHint, ""
+}
+
+// isError is the TypeScript SDK's isError: an object with a string name and
+// message.
+func (r *run) isError(o *goja.Object) bool {
+	ok := false
+	_ = r.vm.Try(func() {
+		n, m := o.Get("name"), o.Get("message")
+		ok = n != nil && m != nil && n.ExportType() == reflectString && m.ExportType() == reflectString
+	})
+	return ok
 }
 
 // describe renders a thrown JS value: "Name: message" and its stack.
@@ -132,23 +193,43 @@ func (r *run) fail(err error) (converter.RawValue, error) {
 	panic(r.taskFailure("workflow function failed", err))
 }
 
-// failValue ends the run on a thrown or rejected JS value: a Temporal
-// failure fails the workflow; anything else fails the workflow task.
+// failValue ends the run on a thrown or rejected JS value, as the
+// TypeScript SDK does: a cancellation in a cancelled workflow cancels it; a
+// Temporal failure (or an error of a failure type) fails the workflow;
+// anything else fails the workflow task.
 func (r *run) failValue(v goja.Value) (converter.RawValue, error) {
 	if r.instanceOf(v, r.classes.continueAsNew) {
 		if cmd, ok := v.(*goja.Object).Get("command").(*goja.Object); ok {
 			if err, ok := r.goErrs[cmd]; ok {
+				if c, ok := err.(*canCommand); ok {
+					err = c.end(r.ctx)
+				}
 				return converter.RawValue{}, err
 			}
 		}
+	}
+	if r.cancelSeen && r.isCancellation(v) {
+		return converter.RawValue{}, temporal.NewCanceledError()
 	}
 	if r.instanceOf(v, r.classes.temporal) {
 		return converter.RawValue{}, r.toGoError(v)
 	}
 	if r.isFailureType(v) {
-		return converter.RawValue{}, r.errorToApplicationFailure(v)
+		return converter.RawValue{}, r.failureError(r.ensureApplicationFailure(v.(*goja.Object)))
 	}
 	panic(r.taskFailureValue("", v))
+}
+
+// isCancellation is the workflow module's isCancellation.
+func (r *run) isCancellation(v goja.Value) bool {
+	c := r.ensureClasses()
+	if r.instanceOf(v, c.cancelled) {
+		return true
+	}
+	if r.instanceOf(v, c.activity) || r.instanceOf(v, c.child) {
+		return r.instanceOf(v.(*goja.Object).Get("cause"), c.cancelled)
+	}
+	return false
 }
 
 // isFailureType reports whether a thrown non-Temporal error is configured
@@ -179,11 +260,10 @@ func (r *run) isFailureType(v goja.Value) bool {
 	return false
 }
 
-// errorToApplicationFailure converts a JS error the way the TypeScript
-// SDK's ensureApplicationFailure does: its message, and its class name as
-// the type.
-func (r *run) errorToApplicationFailure(v goja.Value) error {
-	o := v.(*goja.Object)
+// ensureApplicationFailure is the failure of a JS error that is not a
+// Temporal failure, as the TypeScript SDK's ApplicationFailure.fromError
+// makes it: its message, its class name as the type, its stack.
+func (r *run) ensureApplicationFailure(o *goja.Object) *failurepb.Failure {
 	typ := ""
 	if c, ok := o.Get("constructor").(*goja.Object); ok {
 		typ = str2(c.Get("name"))
@@ -191,7 +271,9 @@ func (r *run) errorToApplicationFailure(v goja.Value) error {
 	if typ == "" {
 		typ = str2(o.Get("name"))
 	}
-	return temporal.NewApplicationError(str2(o.Get("message")), typ)
+	msg, stack := r.thrownMessage(o)
+	return &failurepb.Failure{Message: msg, StackTrace: stack, Source: failureSource,
+		FailureInfo: &failurepb.Failure_ApplicationFailureInfo{ApplicationFailureInfo: &failurepb.ApplicationFailureInfo{Type: typ}}}
 }
 
 // readWorkflowOptions reads setWorkflowOptions' failureExceptionTypes from
@@ -223,59 +305,167 @@ func (r *run) readWorkflowOptions(fn goja.Value) {
 	}
 }
 
-// toGoError converts a JS TemporalFailure into the Go SDK error that
-// produces the same failure.
+// failureSource is the source of the failures the engine writes: the
+// TypeScript SDK's, whose failure converter the engine follows.
+const failureSource = "TypeScriptSDK"
+
+// toGoError converts a thrown JS value into the Go SDK error whose failure
+// is the one the TypeScript SDK's failure converter makes of it.
 func (r *run) toGoError(v goja.Value) error {
-	o, ok := v.(*goja.Object)
-	if !ok {
-		return temporal.NewApplicationError(r.rt.Inspect(v), "Error")
+	return r.failureError(r.errorToFailure(v))
+}
+
+// failureError returns a Go SDK error that the Go SDK's failure converter
+// turns into exactly f, and that the Go SDK never takes for a cancellation
+// (it cancels a workflow whose error has a *temporal.CanceledError in its
+// chain; the TypeScript SDK does so only in a cancelled workflow).
+//
+// The Go SDK writes the failure an error was decoded from as it was (its
+// failure converter returns the failure the error holds); an application
+// error without a cause is decoded, and the failure it holds is then made
+// f.
+func (r *run) failureError(f *failurepb.Failure) error {
+	fc := temporal.GetDefaultFailureConverter()
+	if dc := r.w.opts.DataConverter; dc != nil {
+		f = r.encodeFailure(dc, f)
 	}
-	if err, ok := r.goErrs[o]; ok {
-		return err
-	}
-	str := func(k string) string {
-		x := o.Get(k)
-		if x == nil || goja.IsUndefined(x) || goja.IsNull(x) {
-			return ""
+	err := fc.FailureToError(&failurepb.Failure{Message: f.GetMessage(),
+		FailureInfo: &failurepb.Failure_ApplicationFailureInfo{ApplicationFailureInfo: &failurepb.ApplicationFailureInfo{}}})
+	held := fc.ErrorToFailure(err)
+	proto.Reset(held)
+	proto.Merge(held, f)
+	return err
+}
+
+// encodeFailure applies the worker's data converter (its payload codec) to
+// the failures the engine made, at every level: their payloads, and their
+// message and stack, as the codec package's failure converter encodes them.
+// Failures that came from history are already encoded.
+func (r *run) encodeFailure(dc converter.DataConverter, f *failurepb.Failure) *failurepb.Failure {
+	f = proto.Clone(f).(*failurepb.Failure)
+	for g := f; g != nil; g = g.GetCause() {
+		if g.GetSource() != failureSource || g.GetEncodedAttributes() != nil {
+			continue
 		}
-		return x.String()
-	}
-	var cause error
-	if c := o.Get("cause"); c != nil && !goja.IsUndefined(c) && !goja.IsNull(c) {
-		if r.instanceOf(c, r.classes.temporal) {
-			cause = r.toGoError(c)
-		} else {
-			msg, _ := r.describe(c)
-			t := ""
-			if co, ok := c.(*goja.Object); ok {
-				t = str2(co.Get("name"))
+		for _, ps := range []*commonpb.Payloads{g.GetApplicationFailureInfo().GetDetails(), g.GetCanceledFailureInfo().GetDetails(),
+			g.GetTimeoutFailureInfo().GetLastHeartbeatDetails()} {
+			for i, p := range ps.GetPayloads() {
+				if enc, err := dc.ToPayload(converter.NewRawValue(p)); err == nil {
+					ps.Payloads[i] = enc
+				}
 			}
-			cause = temporal.NewApplicationError(msg, t)
 		}
+		_ = converter.EncodeCommonFailureAttributes(dc, g)
 	}
+	return f
+}
+
+// errorToFailure is the TypeScript SDK's DefaultFailureConverter
+// errorToFailure: a failure decoded from history is passed on as it was; a
+// TemporalFailure made by workflow code becomes the failure of its class,
+// with its message, stack and cause; any other Error its message, stack and
+// cause only; anything else its text with a hint.
+func (r *run) errorToFailure(v goja.Value) *failurepb.Failure {
+	c := r.ensureClasses()
+	o, isObj := v.(*goja.Object)
+	if !isObj || !r.vm.InstanceOf(o, c.temporal) {
+		msg, stack := r.thrownMessage(v)
+		f := &failurepb.Failure{Message: msg, StackTrace: stack, Source: failureSource}
+		if isObj && stack != "" || isObj && r.isError(o) {
+			f.Cause = r.causeFailure(o)
+		}
+		return f
+	}
+	if orig, ok := r.fromHistory[o]; ok && o.Get("failure").ToBoolean() {
+		return orig
+	}
+	get := func(k string) goja.Value { return o.Get(k) }
+	f := &failurepb.Failure{Message: str2(get("message")), StackTrace: str2(get("stack")), Source: failureSource,
+		Cause: r.causeFailure(o)}
 	switch {
-	case r.instanceOf(v, r.classes.cancelled):
-		return temporal.NewCanceledError(r.detailsOf(o.Get("details"))...)
-	case r.instanceOf(v, r.classes.application), !r.instanceOf(v, r.classes.temporal):
-		opts := temporal.ApplicationErrorOptions{
-			NonRetryable: o.Get("nonRetryable") != nil && o.Get("nonRetryable").ToBoolean(),
-			Cause:        cause,
-			Details:      r.detailsOf(o.Get("details")),
+	case r.vm.InstanceOf(o, c.activity):
+		f.FailureInfo = &failurepb.Failure_ActivityFailureInfo{ActivityFailureInfo: &failurepb.ActivityFailureInfo{
+			ActivityId: str2(get("activityId")), Identity: str2(get("identity")),
+			ActivityType: &commonpb.ActivityType{Name: str2(get("activityType"))},
+			RetryState:   retryStateOf(str2(get("retryState"))),
+		}}
+	case r.vm.InstanceOf(o, c.child):
+		i := &failurepb.ChildWorkflowExecutionFailureInfo{Namespace: str2(get("namespace")),
+			WorkflowType: &commonpb.WorkflowType{Name: str2(get("workflowType"))},
+			RetryState:   retryStateOf(str2(get("retryState")))}
+		if ex, ok := get("execution").(*goja.Object); ok {
+			i.WorkflowExecution = &commonpb.WorkflowExecution{WorkflowId: str2(ex.Get("workflowId")), RunId: str2(ex.Get("runId"))}
 		}
-		if d := o.Get("nextRetryDelay"); d != nil && !goja.IsUndefined(d) && !goja.IsNull(d) {
+		f.FailureInfo = &failurepb.Failure_ChildWorkflowExecutionFailureInfo{ChildWorkflowExecutionFailureInfo: i}
+	case r.vm.InstanceOf(o, c.application):
+		i := &failurepb.ApplicationFailureInfo{Type: str2(get("type")), NonRetryable: get("nonRetryable").ToBoolean(),
+			Details: r.payloadsOf(get("details"))}
+		if d := get("nextRetryDelay"); d != nil && !goja.IsUndefined(d) && !goja.IsNull(d) {
 			if dur, err := parseDuration(d); err == nil {
-				opts.NextRetryDelay = dur
+				i.NextRetryDelay = durationpb.New(dur)
 			}
 		}
-		if str("category") == "BENIGN" {
-			opts.Category = temporal.ApplicationErrorCategoryBenign
+		if str2(get("category")) == "BENIGN" {
+			i.Category = enumspb.APPLICATION_ERROR_CATEGORY_BENIGN
 		}
-		return temporal.NewApplicationErrorWithOptions(str("message"), str("type"), opts)
-	default:
-		// Other failure classes created by workflow code: keep message and
-		// type name.
-		return temporal.NewApplicationErrorWithOptions(str("message"), str("name"), temporal.ApplicationErrorOptions{Cause: cause})
+		f.FailureInfo = &failurepb.Failure_ApplicationFailureInfo{ApplicationFailureInfo: i}
+	case r.vm.InstanceOf(o, c.cancelled):
+		f.FailureInfo = &failurepb.Failure_CanceledFailureInfo{CanceledFailureInfo: &failurepb.CanceledFailureInfo{
+			Details: r.payloadsOf(get("details"))}}
+	case r.vm.InstanceOf(o, c.timeout):
+		i := &failurepb.TimeoutFailureInfo{TimeoutType: timeoutTypeOf(str2(get("timeoutType")))}
+		if hb := get("lastHeartbeatDetails"); hb != nil && hb.ToBoolean() {
+			i.LastHeartbeatDetails = r.payloadsOf(r.vm.NewArray(hb))
+		}
+		f.FailureInfo = &failurepb.Failure_TimeoutFailureInfo{TimeoutFailureInfo: i}
+	case r.vm.InstanceOf(o, c.server):
+		f.FailureInfo = &failurepb.Failure_ServerFailureInfo{ServerFailureInfo: &failurepb.ServerFailureInfo{
+			NonRetryable: get("nonRetryable").ToBoolean()}}
+	case r.vm.InstanceOf(o, c.terminated):
+		f.FailureInfo = &failurepb.Failure_TerminatedFailureInfo{TerminatedFailureInfo: &failurepb.TerminatedFailureInfo{}}
 	}
+	return f
+}
+
+// causeFailure is the failure of o's cause, if it has a truthy one.
+func (r *run) causeFailure(o *goja.Object) *failurepb.Failure {
+	var cause goja.Value
+	_ = r.vm.Try(func() { cause = o.Get("cause") })
+	if cause == nil || !cause.ToBoolean() {
+		return nil
+	}
+	return r.errorToFailure(cause)
+}
+
+// payloadsOf encodes a JS array of details; empty or absent is nil.
+func (r *run) payloadsOf(v goja.Value) *commonpb.Payloads {
+	vals := r.detailsOf(v)
+	if len(vals) == 0 {
+		return nil
+	}
+	ps := &commonpb.Payloads{}
+	for _, d := range vals {
+		ps.Payloads = append(ps.Payloads, d.(converter.RawValue).Payload())
+	}
+	return ps
+}
+
+func retryStateOf(s string) enumspb.RetryState {
+	return enumspb.RetryState(enumspb.RetryState_value["RETRY_STATE_"+s])
+}
+
+func timeoutTypeOf(s string) enumspb.TimeoutType {
+	return enumspb.TimeoutType(enumspb.TimeoutType_value["TIMEOUT_TYPE_"+s])
+}
+
+// jsonString is JSON.stringify(o).
+func (r *run) jsonString(o *goja.Object) string {
+	stringify, _ := goja.AssertFunction(r.vm.Get("JSON").ToObject(r.vm).Get("stringify"))
+	out, err := stringify(goja.Undefined(), o)
+	if err != nil {
+		panic(err)
+	}
+	return str2(out)
 }
 
 func str2(v goja.Value) string {
@@ -318,46 +508,113 @@ func (r *run) keepGoError(o *goja.Object, err error) {
 // toJSError converts a Go SDK error (an activity, timer or child failure)
 // into the JS failure the TypeScript SDK would give workflow code.
 func (r *run) toJSError(err error) goja.Value {
-	f := r.decodeFailure(temporal.GetDefaultFailureConverter().ErrorToFailure(err))
-	v := r.failureToJS(f)
-	if o, ok := v.(*goja.Object); ok {
-		r.keepGoError(o, err)
+	orig := coreShape(temporal.GetDefaultFailureConverter().ErrorToFailure(err))
+	return r.failureToJS(orig, r.decodeFailure(orig))
+}
+
+// coreShape returns the failure the Go SDK made of an error (f) as the
+// TypeScript SDK's core resolves the operation with it. The Go SDK passes on
+// what came from history, but rebuilds the levels it made itself: activity
+// and child workflow wrappers (message, source) and the cancellation and
+// termination causes it makes from history events.
+func coreShape(f *failurepb.Failure) *failurepb.Failure {
+	if f == nil {
+		return nil
+	}
+	f = proto.Clone(f).(*failurepb.Failure)
+	for g := f; g != nil; g = g.GetCause() {
+		goMade := g.GetSource() == goSource
+		switch {
+		case g.GetActivityFailureInfo() != nil:
+			g.Message, g.Source = activityMessage(g), ""
+			if g.GetCause().GetCanceledFailureInfo() != nil {
+				// The TypeScript SDK's core reports a cancelled activity so.
+				g.GetActivityFailureInfo().RetryState = enumspb.RETRY_STATE_CANCEL_REQUESTED
+			}
+		case g.GetChildWorkflowExecutionFailureInfo() != nil:
+			g.Source = ""
+			i := g.GetChildWorkflowExecutionFailureInfo()
+			switch c := g.GetCause(); {
+			case c.GetCanceledFailureInfo() != nil:
+				g.Message, i.RetryState = "Child Workflow execution cancelled", enumspb.RETRY_STATE_NON_RETRYABLE_FAILURE
+			case c.GetTerminatedFailureInfo() != nil:
+				g.Message, i.RetryState = "Child Workflow execution terminated", enumspb.RETRY_STATE_NON_RETRYABLE_FAILURE
+			case c.GetTimeoutFailureInfo() != nil:
+				g.Message = "Child Workflow execution timed out"
+			default:
+				g.Message = "Child Workflow execution failed"
+			}
+		case goMade && g.GetCanceledFailureInfo() != nil && g.GetMessage() == sdkCanceledMessage:
+			g.Message, g.Source = "", ""
+		case goMade && g.GetTerminatedFailureInfo() != nil:
+			g.Message, g.Source = "Terminated", ""
+		}
+	}
+	return f
+}
+
+// goSource is the source of the failures the Go SDK makes.
+const goSource = "GoSDK"
+
+// failureToJS is the TypeScript SDK's failureToError: the error of f's
+// class, its stack the failure's stack_trace ("" if none) and, on Temporal
+// failures, the failure itself (a plain object, as the proto's JSON) in its
+// failure property. orig is f as it came (encoded, if a codec is used): a
+// rethrown failure is passed on as it came.
+func (r *run) failureToJS(orig, f *failurepb.Failure) goja.Value {
+	if f == nil {
+		return goja.Undefined()
+	}
+	v := r.newFailureJS(f, r.failureToJS(orig.GetCause(), f.GetCause()))
+	o, ok := v.(*goja.Object)
+	if !ok {
+		return v
+	}
+	_ = o.Set("stack", f.GetStackTrace())
+	if r.vm.InstanceOf(o, r.classes.temporal) {
+		_ = o.Set("failure", r.rawFailure(f))
+		if r.fromHistory == nil {
+			r.fromHistory = map[*goja.Object]*failurepb.Failure{}
+		}
+		r.fromHistory[o] = orig
+	}
+	return o
+}
+
+// rawFailure is f as the plain object JSON.parse makes of its proto JSON.
+func (r *run) rawFailure(f *failurepb.Failure) goja.Value {
+	b, err := protojson.Marshal(f)
+	if err != nil {
+		return goja.Undefined()
+	}
+	parse, _ := goja.AssertFunction(r.vm.Get("JSON").ToObject(r.vm).Get("parse"))
+	v, err := parse(goja.Undefined(), r.vm.ToValue(string(b)))
+	if err != nil {
+		return goja.Undefined()
 	}
 	return v
 }
 
-func (r *run) failureToJS(f *failurepb.Failure) goja.Value {
-	if f == nil {
-		return goja.Undefined()
-	}
+// newFailureJS makes the JS error of failure f with cause.
+func (r *run) newFailureJS(f *failurepb.Failure, cause goja.Value) goja.Value {
 	r.ensureClasses()
 	vm := r.vm
-	cause := r.failureToJS(f.GetCause())
 	msg := vm.ToValue(f.GetMessage())
 	var v *goja.Object
 	var err error
 	switch {
 	case f.GetApplicationFailureInfo() != nil:
 		i := f.GetApplicationFailureInfo()
-		var delay goja.Value = goja.Undefined()
-		if d := i.GetNextRetryDelay(); d != nil {
-			delay = vm.ToValue(d.AsDuration().Milliseconds())
-		}
 		var category goja.Value = goja.Undefined()
 		if i.GetCategory() == enumspb.APPLICATION_ERROR_CATEGORY_BENIGN {
 			category = vm.ToValue("BENIGN")
 		}
 		v, err = vm.New(r.classes.application, msg, vm.ToValue(i.GetType()), vm.ToValue(i.GetNonRetryable()),
-			r.payloadsToJS(i.GetDetails()), cause, delay, category)
+			r.payloadsToJS(i.GetDetails()), cause, goja.Undefined(), category)
 	case f.GetActivityFailureInfo() != nil:
 		i := f.GetActivityFailureInfo()
-		rs := i.GetRetryState()
-		if f.GetCause().GetCanceledFailureInfo() != nil {
-			// The TypeScript SDK's core reports a cancelled activity so.
-			rs = enumspb.RETRY_STATE_CANCEL_REQUESTED
-		}
-		v, err = vm.New(r.classes.activity, vm.ToValue(activityMessage(f)), vm.ToValue(i.GetActivityType().GetName()),
-			vm.ToValue(i.GetActivityId()), r.retryState(rs), vm.ToValue(i.GetIdentity()), cause)
+		v, err = vm.New(r.classes.activity, msg, vm.ToValue(i.GetActivityType().GetName()),
+			vm.ToValue(i.GetActivityId()), r.retryState(i.GetRetryState()), vm.ToValue(i.GetIdentity()), cause)
 	case f.GetTimeoutFailureInfo() != nil:
 		i := f.GetTimeoutFailureInfo()
 		var hb goja.Value = goja.Undefined()
@@ -365,13 +622,7 @@ func (r *run) failureToJS(f *failurepb.Failure) goja.Value {
 			hb = r.payloadToJS(ps[0])
 		}
 		v, err = vm.New(r.classes.timeout, msg, hb, r.timeoutType(i.GetTimeoutType()))
-		if err == nil && !goja.IsUndefined(cause) {
-			_ = v.Set("cause", cause)
-		}
 	case f.GetCanceledFailureInfo() != nil:
-		if f.GetMessage() == sdkCanceledMessage {
-			msg = vm.ToValue("") // the Go SDK's stock text; the TypeScript SDK has none
-		}
 		v, err = vm.New(r.classes.cancelled, msg, r.payloadsToJS(f.GetCanceledFailureInfo().GetDetails()), cause)
 	case f.GetTerminatedFailureInfo() != nil:
 		v, err = vm.New(r.classes.terminated, msg, cause)
@@ -389,9 +640,6 @@ func (r *run) failureToJS(f *failurepb.Failure) goja.Value {
 	}
 	if err != nil {
 		return vm.NewGoError(fmt.Errorf("convert failure %q: %w", f.GetMessage(), err))
-	}
-	if st := f.GetStackTrace(); st != "" {
-		_ = v.Set("stack", st)
 	}
 	return v
 }
@@ -444,17 +692,20 @@ func invalidArgument(msg string) error {
 	return temporal.NewNonRetryableApplicationError(msg, "InvalidArgument", nil)
 }
 
-// abandonedActivity is the failure an ABANDON activity rejects with when its
-// scope is cancelled, as the TypeScript SDK's core builds it.
-func (r *run) abandonedActivity(name string) goja.Value {
-	return r.failureToJS(&failurepb.Failure{
+// cancelledActivity is the failure a cancelled activity rejects with when
+// its result is not awaited (TRY_CANCEL, ABANDON, or cancelled before it was
+// scheduled), as the TypeScript SDK's core builds it.
+func (r *run) cancelledActivity(name, id string) goja.Value {
+	f := &failurepb.Failure{
 		Message: "Activity cancelled",
 		Cause:   &failurepb.Failure{FailureInfo: &failurepb.Failure_CanceledFailureInfo{CanceledFailureInfo: &failurepb.CanceledFailureInfo{}}},
 		FailureInfo: &failurepb.Failure_ActivityFailureInfo{ActivityFailureInfo: &failurepb.ActivityFailureInfo{
+			ActivityId:   id,
 			ActivityType: &commonpb.ActivityType{Name: name},
 			RetryState:   enumspb.RETRY_STATE_CANCEL_REQUESTED,
 		}},
-	})
+	}
+	return r.failureToJS(f, f)
 }
 
 // decodeFailure returns f with what the payload codec of the worker's data

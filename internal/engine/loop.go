@@ -108,6 +108,11 @@ func (l *loop) addOp(o *op) {
 		o.done = true
 		l.liveOps--
 		l.releaseStack(o.stack)
+		// The Go SDK cancels the workflow's context, and with it the
+		// operations in it, at once: the workflow's cancellation must reach
+		// the JS (the root scope's reason) before any of them. (o is done:
+		// the rebuilt selector leaves it out.)
+		l.noticeCancel()
 		if len(l.ops) > 32 && l.liveOps < len(l.ops)/2 {
 			l.compactOps()
 		}
@@ -135,16 +140,22 @@ func (l *loop) rebuildSelector() {
 	if !l.cancelSeen {
 		// The only case on a channel that stays ready once closed, so after
 		// it fires the selector is rebuilt without it.
-		l.sel.AddReceive(l.ctx.Done(), func(workflow.ReceiveChannel, bool) {
-			l.cancelSeen = true
-			l.js(l.onCancel)
-			l.rebuildSelector()
-		})
+		l.sel.AddReceive(l.ctx.Done(), func(workflow.ReceiveChannel, bool) { l.noticeCancel() })
 	}
 	l.compactOps()
 	for _, o := range l.ops {
 		l.addOp(o)
 	}
+}
+
+// noticeCancel runs onCancel once the workflow's context is cancelled.
+func (l *loop) noticeCancel() {
+	if l.cancelSeen || l.ctx.Err() == nil {
+		return
+	}
+	l.cancelSeen = true
+	l.js(l.onCancel)
+	l.rebuildSelector()
 }
 
 // drive runs the loop until turn reports the run is over. turn runs as JS
@@ -271,7 +282,7 @@ func (l *loop) js(fn func()) {
 		reason := l.wd.leave()
 		p := recover()
 		if reason != nil {
-			panic(&WorkflowTaskError{Workflow: l.workflowType(), Message: reason.Error(), Stack: l.lastStack})
+			panic(&WorkflowTaskError{Workflow: l.workflowType(), Message: reason.Error(), Stack: l.lastStack, Engine: true})
 		}
 		if p != nil {
 			panic(p)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"strconv"
 	"time"
 
 	"github.com/dop251/goja"
@@ -35,6 +36,13 @@ func (r activities) activity(c goja.FunctionCall) goja.Value {
 	if err != nil {
 		panic(r.vm.NewTypeError("activity %s: %v", name, err))
 	}
+	// As in the TypeScript SDK, a run's activities (local ones too) are
+	// numbered 1, 2, ... in the order they are called, whether or not they
+	// are scheduled.
+	id := r.nextActivityID()
+	if opts.ActivityID == "" {
+		opts.ActivityID = id
+	}
 	sc := r.cur.scope
 	if sc.consideredCancelled() {
 		return r.rejectedPromise(sc.reason)
@@ -49,7 +57,7 @@ func (r activities) activity(c goja.FunctionCall) goja.Value {
 		sc.onCancel(func(goja.Value) {
 			if !settled {
 				settled = true
-				_ = reject(r.abandonedActivity(name))
+				_ = reject(r.cancelledActivity(name, opts.ActivityID))
 			}
 		})
 	}
@@ -65,7 +73,7 @@ func (r activities) activity(c goja.FunctionCall) goja.Value {
 			if !errors.As(err, &actErr) && temporal.IsCanceledError(err) {
 				// TRY_CANCEL: the Go SDK gives a bare cancellation; the
 				// TypeScript SDK an ActivityFailure around it.
-				_ = reject(r.abandonedActivity(name))
+				_ = reject(r.cancelledActivity(name, opts.ActivityID))
 				return
 			}
 			_ = reject(r.toJSError(err))
@@ -74,6 +82,12 @@ func (r activities) activity(c goja.FunctionCall) goja.Value {
 		_ = resolve(r.payloadToJS(raw.Payload()))
 	})
 	return r.vm.ToValue(p)
+}
+
+// nextActivityID returns the ID of the run's next activity.
+func (r activities) nextActivityID() string {
+	r.activitySeq++
+	return strconv.Itoa(r.activitySeq)
 }
 
 // activityOptions are the Go SDK's options plus what it lacks.
@@ -113,9 +127,9 @@ func (r activities) activityOptions(v goja.Value) (activityOptions, error) {
 		return out, fmt.Errorf("activity options: retry: %w", err)
 	}
 	switch ct := str2(o.Get("cancellationType")); ct {
-	case "", "WAIT_CANCELLATION_COMPLETED":
+	case "WAIT_CANCELLATION_COMPLETED":
 		ao.WaitForCancellation = true
-	case "TRY_CANCEL":
+	case "", "TRY_CANCEL": // the TypeScript SDK's default
 	case "ABANDON":
 		out.abandon = true
 	default:
@@ -183,6 +197,7 @@ func (r activities) localActivity(c goja.FunctionCall) goja.Value {
 	if err != nil {
 		panic(r.vm.NewTypeError("local activity %s: %v", name, err))
 	}
+	r.nextActivityID() // the Go SDK names local activities itself
 	sc := r.cur.scope
 	if sc.consideredCancelled() {
 		return r.rejectedPromise(sc.reason)

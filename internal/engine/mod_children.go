@@ -7,6 +7,7 @@ import (
 
 	"github.com/dop251/goja"
 	enumspb "go.temporal.io/api/enums/v1"
+	failurepb "go.temporal.io/api/failure/v1"
 	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
@@ -77,7 +78,7 @@ func (r children) startChild(c goja.FunctionCall) goja.Value {
 		_ = h.Set("result", func(goja.FunctionCall) goja.Value { return r.vm.ToValue(result) })
 		_ = h.Set("signal", func(c goja.FunctionCall) goja.Value {
 			name, arg := r.signalArgs("ChildWorkflowHandle.signal", c)
-			return r.futureToPromise(f.SignalChildWorkflow(r.cur.scope.ctx, name, arg), nil)
+			return r.futureToPromise(f.SignalChildWorkflow(r.cur.scope.ctx, name, arg), nil, signalNotFound)
 		})
 		_ = resolveStart(h)
 		r.await(f, func(f workflow.Future) {
@@ -200,11 +201,20 @@ func (r children) signalArgs(api string, c goja.FunctionCall) (string, any) {
 }
 
 // futureToPromise turns a Go SDK future into a JS promise, with onValue
-// producing the resolved value (undefined when nil).
-func (r children) futureToPromise(f workflow.Future, onValue func() goja.Value) goja.Value {
+// producing the resolved value (undefined when nil). notFound is the message
+// of the failure when the workflow addressed does not exist.
+func (r children) futureToPromise(f workflow.Future, onValue func() goja.Value, notFound string) goja.Value {
 	p, resolve, reject := r.vm.NewPromise()
 	r.await(f, func(f workflow.Future) {
 		if err := f.Get(r.ctx, nil); err != nil {
+			var unknown *temporal.UnknownExternalWorkflowExecutionError
+			if notFound != "" && errors.As(err, &unknown) {
+				// The failure the TypeScript SDK's core makes.
+				nf := &failurepb.Failure{Message: notFound, FailureInfo: &failurepb.Failure_ApplicationFailureInfo{
+					ApplicationFailureInfo: &failurepb.ApplicationFailureInfo{Type: "ExternalWorkflowExecutionNotFound"}}}
+				_ = reject(r.failureToJS(nf, nf))
+				return
+			}
 			_ = reject(r.toJSError(err))
 			return
 		}
@@ -216,6 +226,10 @@ func (r children) futureToPromise(f workflow.Future, onValue func() goja.Value) 
 	})
 	return r.vm.ToValue(p)
 }
+
+// signalNotFound is the message of the failure of a signal to a workflow
+// that does not exist, as the TypeScript SDK's core words it.
+const signalNotFound = "Unable to signal external workflow because it was not found"
 
 func (r children) externalHandle(c goja.FunctionCall) goja.Value {
 	r.requireContext("getExternalWorkflowHandle")
@@ -231,11 +245,12 @@ func (r children) externalHandle(c goja.FunctionCall) goja.Value {
 	}
 	_ = h.Set("signal", func(c goja.FunctionCall) goja.Value {
 		name, arg := r.signalArgs("ExternalWorkflowHandle.signal", c)
-		return r.futureToPromise(workflow.SignalExternalWorkflow(r.cur.scope.ctx, id, runID, name, arg), nil)
+		return r.futureToPromise(workflow.SignalExternalWorkflow(r.cur.scope.ctx, id, runID, name, arg), nil, signalNotFound)
 	})
 	_ = h.Set("cancel", func(goja.FunctionCall) goja.Value {
 		r.requireWritable("ExternalWorkflowHandle.cancel")
-		return r.futureToPromise(workflow.RequestCancelExternalWorkflow(r.cur.scope.ctx, id, runID), nil)
+		return r.futureToPromise(workflow.RequestCancelExternalWorkflow(r.cur.scope.ctx, id, runID), nil,
+			"Unable to cancel external workflow because not found")
 	})
 	return h
 }

@@ -2,6 +2,8 @@ package engine
 
 import (
 	"github.com/dop251/goja"
+	commonpb "go.temporal.io/api/common/v1"
+	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/workflow"
 )
 
@@ -46,9 +48,59 @@ func (r continuation) continueAsNew(c goja.FunctionCall) goja.Value {
 	} else if d > 0 {
 		ctx = workflow.WithWorkflowTaskTimeout(ctx, d)
 	}
-	canErr := workflow.NewContinueAsNewError(ctx, wfType, args...)
+	can := &canCommand{err: workflow.NewContinueAsNewError(ctx, wfType, args...)}
+	if m, ok := o.Get("memo").(*goja.Object); ok {
+		can.memo = &commonpb.Memo{Fields: map[string]*commonpb.Payload{}}
+		for _, k := range m.Keys() {
+			p, err := r.rt.ToPayload(m.Get(k))
+			if err == nil && r.w.opts.DataConverter != nil {
+				p, err = r.w.opts.DataConverter.ToPayload(converter.NewRawValue(p))
+			}
+			if err != nil {
+				panic(r.vm.NewTypeError("continueAsNew: memo %s: %v", k, err))
+			}
+			can.memo.Fields[k] = p
+		}
+	}
+	if sa, ok := o.Get("searchAttributes").(*goja.Object); ok {
+		can.sa = &commonpb.SearchAttributes{IndexedFields: map[string]*commonpb.Payload{}}
+		for k, v := range r.searchAttributeMap(sa) {
+			switch p := v.(type) {
+			case *commonpb.Payload:
+				can.sa.IndexedFields[k] = p
+			case converter.RawValue:
+				can.sa.IndexedFields[k] = p.Payload()
+			}
+		}
+	}
 	cmd := r.vm.NewObject()
 	_ = cmd.Set("workflowType", wfType)
-	r.keepGoError(cmd, canErr)
+	r.keepGoError(cmd, can)
 	return cmd
+}
+
+// canCommand is a continue-as-new command: the Go SDK's error, and the memo
+// and search attributes of the next run, if given.
+type canCommand struct {
+	err  error
+	memo *commonpb.Memo
+	sa   *commonpb.SearchAttributes
+}
+
+func (c *canCommand) Error() string { return c.err.Error() }
+func (c *canCommand) Unwrap() error { return c.err }
+
+// end returns the error that ends the run with the command. The Go SDK's
+// continue-as-new command carries the memo and search attributes of the
+// run's info and has no options for them, so they are set there, as the
+// run ends.
+func (c *canCommand) end(ctx workflow.Context) error {
+	info := workflow.GetInfo(ctx)
+	if c.memo != nil {
+		info.Memo = c.memo
+	}
+	if c.sa != nil {
+		info.SearchAttributes = c.sa
+	}
+	return c.err
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/dop251/goja"
 	commonpb "go.temporal.io/api/common/v1"
+	failurepb "go.temporal.io/api/failure/v1"
 	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/workflow"
@@ -26,7 +27,10 @@ type run struct {
 	root, cur, saved *asyncCtx // async context: the root's, the current one, the one before a job
 
 	classes failureClasses
-	goErrs  map[*goja.Object]error // Go errors behind JS values: failures to rethrow as they were, continue-as-new commands
+	goErrs  map[*goja.Object]error // continue-as-new commands, by their JS object
+
+	fromHistory map[*goja.Object]*failurepb.Failure // failures decoded from history, to rethrow as they came
+	activitySeq int                                 // activities scheduled, local ones included: the next activity ID
 
 	failure  goja.Value // a Temporal failure thrown by a handler: fails the workflow
 	readOnly string     // non-empty while a query handler or validator runs
@@ -66,10 +70,11 @@ func newRun(ctx workflow.Context, w *Workflows, in *inbound) *run {
 	r := &run{w: w, in: in, logger: workflow.GetLogger(ctx)}
 	info := workflow.GetInfo(ctx)
 	rt := jsruntime.New(jsruntime.Env{
-		Now:    func() time.Time { return workflow.Now(ctx) },
-		Seed:   seedFor(info),
-		Log:    r.consoleLog,
-		Timers: r,
+		Now:      func() time.Time { return workflow.Now(ctx) },
+		Seed:     seedFor(info),
+		Log:      r.consoleLog,
+		Timers:   r,
+		NewError: r.newError,
 	})
 	r.root = &asyncCtx{scope: &scope{ctx: ctx, cancellable: true}}
 	r.cur = r.root
@@ -88,11 +93,25 @@ func newRun(ctx workflow.Context, w *Workflows, in *inbound) *run {
 // context, to evaluate a bundle's top level in Load.
 func newProbeRun(w *Workflows) *run {
 	r := &run{w: w}
-	r.loop.init(nil, jsruntime.New(jsruntime.Env{Log: func(string, string) {}}), w.opts.Limits.withDefaults(), nil)
+	r.loop.init(nil, jsruntime.New(jsruntime.Env{Log: func(string, string) {}, NewError: r.newError}), w.opts.Limits.withDefaults(), nil)
 	r.root = &asyncCtx{scope: &scope{cancellable: true}}
 	r.cur = r.root
 	r.installHost()
 	return r
+}
+
+// newError makes an instance of the workflow module's error class named
+// class (jsruntime.Env.NewError), or nil.
+func (r *run) newError(class, msg string) goja.Value {
+	ctor, ok := goja.AssertConstructor(r.ensureClasses().obj.Get(class))
+	if !ok {
+		return nil
+	}
+	v, err := ctor(nil, r.vm.ToValue(msg))
+	if err != nil {
+		return nil
+	}
+	return v
 }
 
 func (r *run) close() {
@@ -125,9 +144,12 @@ func (r *run) execute(name string, payloads []*commonpb.Payload) (result convert
 	})
 	args = make([]goja.Value, len(payloads))
 	for i, p := range payloads {
-		v, err := r.rt.FromPayload(p)
+		var v goja.Value
+		var err error
+		r.js(func() { v, err = r.rt.FromPayload(p) })
 		if err != nil {
-			return converter.RawValue{}, invalidArgument(fmt.Sprintf("decode argument %d of workflow %s: %v", i, name, err))
+			// The TypeScript SDK fails the task: the run waits for a fix.
+			panic(r.taskFailure("", err))
 		}
 		args[i] = v
 	}

@@ -18,6 +18,7 @@
   class TemporalFailure extends Error {
     constructor(message, cause) {
       super(message ?? undefined);
+      this.failure = undefined; // the raw failure, for failures decoded from history
       this.cause = cause;
     }
   }
@@ -125,6 +126,39 @@
   }
   named(ContinueAsNew, 'ContinueAsNew');
 
+  // The other error classes @temporalio/workflow exports. Their name is an
+  // enumerable property of the prototype, as the TypeScript SDK defines it.
+  function marked(cls, name) {
+    Object.defineProperty(cls.prototype, 'name', { value: name, enumerable: true });
+    return cls;
+  }
+  const WorkflowError = marked(class WorkflowError extends Error {}, 'WorkflowError');
+  const DeterminismViolationError = marked(class DeterminismViolationError extends WorkflowError {}, 'DeterminismViolationError');
+  const IllegalStateError = marked(class IllegalStateError extends Error {}, 'IllegalStateError');
+  class ValueError extends Error {
+    constructor(message, cause) {
+      super(message ?? undefined);
+      this.cause = cause;
+    }
+  }
+  marked(ValueError, 'ValueError');
+  const PayloadConverterError = marked(class PayloadConverterError extends ValueError {}, 'PayloadConverterError');
+  class WorkflowNotFoundError extends Error {
+    constructor(message, workflowId, runId) {
+      super(message);
+      this.workflowId = workflowId;
+      this.runId = runId;
+    }
+  }
+  marked(WorkflowNotFoundError, 'WorkflowNotFoundError');
+  class NamespaceNotFoundError extends Error {
+    constructor(namespace) {
+      super(`Namespace not found: '${namespace}'`);
+      this.namespace = namespace;
+    }
+  }
+  marked(NamespaceNotFoundError, 'NamespaceNotFoundError');
+
   class CancellationScope {
     constructor(options) {
       this.timeout = options?.timeout;
@@ -161,5 +195,7 @@
     TemporalFailure, ApplicationFailure, ServerFailure, CancelledFailure, TerminatedFailure, TimeoutFailure,
     ActivityFailure, ChildWorkflowFailure, WorkflowExecutionAlreadyStartedError, ContinueAsNew,
     CancellationScope, Trigger,
+    WorkflowError, DeterminismViolationError, IllegalStateError, ValueError, PayloadConverterError,
+    WorkflowNotFoundError, NamespaceNotFoundError,
   };
 })();

@@ -18,6 +18,13 @@ export const WorkflowExecutionAlreadyStartedError = /* @__PURE__ */ h.cls('Workf
 export const ContinueAsNew = /* @__PURE__ */ h.cls('ContinueAsNew');
 export const CancellationScope = /* @__PURE__ */ h.cls('CancellationScope');
 export const Trigger = /* @__PURE__ */ h.cls('Trigger');
+export const WorkflowError = /* @__PURE__ */ h.cls('WorkflowError');
+export const DeterminismViolationError = /* @__PURE__ */ h.cls('DeterminismViolationError');
+export const IllegalStateError = /* @__PURE__ */ h.cls('IllegalStateError');
+export const ValueError = /* @__PURE__ */ h.cls('ValueError');
+export const PayloadConverterError = /* @__PURE__ */ h.cls('PayloadConverterError');
+export const WorkflowNotFoundError = /* @__PURE__ */ h.cls('WorkflowNotFoundError');
+export const NamespaceNotFoundError = /* @__PURE__ */ h.cls('NamespaceNotFoundError');
 
 export function ensureApplicationFailure(error) {
   return ApplicationFailure.fromError(error);
