@@ -2,6 +2,7 @@ package bundler
 
 import (
 	"encoding/json"
+	"fmt"
 	"sort"
 	"strings"
 
@@ -82,8 +83,17 @@ func builtinModules() api.Plugin {
 					Detail: "workflow code must be deterministic and cannot do I/O; do this in a Go activity",
 				}}}, nil
 			})
+			// The built-in module's own files ("./common.js").
+			b.OnResolve(api.OnResolveOptions{Filter: `^\./`, Namespace: "tsworker"}, func(a api.OnResolveArgs) (api.OnResolveResult, error) {
+				return api.OnResolveResult{Path: "@temporalio/workflow/" + strings.TrimPrefix(a.Path, "./"), Namespace: "tsworker"}, nil
+			})
 			b.OnLoad(api.OnLoadOptions{Filter: ".*", Namespace: "tsworker"}, func(a api.OnLoadArgs) (api.OnLoadResult, error) {
 				src := wfmodule.Source
+				if name, ok := strings.CutPrefix(a.Path, "@temporalio/workflow/"); ok {
+					if src, ok = wfmodule.File(name); !ok {
+						return api.OnLoadResult{}, fmt.Errorf("the built-in module has no file %q", name)
+					}
+				}
 				return api.OnLoadResult{Contents: &src, Loader: api.LoaderJS}, nil
 			})
 		},

@@ -46,8 +46,10 @@ const goParentQueue = "conformance-go"
 
 // env is what TestMain set up: the server's client, or why the suite skips.
 type env struct {
-	c    client.Client
-	skip string // set when node or npm are missing outside CI
+	c       client.Client
+	skip    string // set when node or npm are missing outside CI
+	node    string // the node binary
+	modules string // the TypeScript SDK's installation (installNode)
 }
 
 var suite env
@@ -89,6 +91,7 @@ func runMain(m *testing.M) int {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
+	suite.node, suite.modules = node, modules
 	srv, err := devserver.Start(ctx, devserver.Options{SearchAttributes: map[string]enumspb.IndexedValueType{
 		"CustomKeywordField": enumspb.INDEXED_VALUE_TYPE_KEYWORD,
 		"CustomIntField":     enumspb.INDEXED_VALUE_TYPE_INT,

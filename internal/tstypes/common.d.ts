@@ -115,6 +115,10 @@ export declare const TimeoutType: {
   readonly HEARTBEAT: 'HEARTBEAT';
 };
 export type TimeoutType = (typeof TimeoutType)[keyof typeof TimeoutType];
+/** The proto enum number of a TimeoutType (its name, with or without the proto prefix); undefined stays undefined. */
+export declare function encodeTimeoutType(input: TimeoutType | string | number | null | undefined): number | undefined;
+/** The TimeoutType of a proto enum number; 0 is undefined, an unknown number "unknown_<n>". */
+export declare function decodeTimeoutType(input: number | null | undefined): TimeoutType | undefined;
 
 /** Why an activity or child workflow stopped being retried. */
 export declare const RetryState: {
@@ -127,12 +131,20 @@ export declare const RetryState: {
   readonly CANCEL_REQUESTED: 'CANCEL_REQUESTED';
 };
 export type RetryState = (typeof RetryState)[keyof typeof RetryState];
+/** The proto enum number of a RetryState (its name, with or without the proto prefix); undefined stays undefined. */
+export declare function encodeRetryState(input: RetryState | string | number | null | undefined): number | undefined;
+/** The RetryState of a proto enum number; 0 is undefined, an unknown number "unknown_<n>". */
+export declare function decodeRetryState(input: number | null | undefined): RetryState | undefined;
 
 /** Category of an ApplicationFailure; BENIGN failures are logged quietly and not counted as errors in metrics. */
 export declare const ApplicationFailureCategory: {
   readonly BENIGN: 'BENIGN';
 };
 export type ApplicationFailureCategory = (typeof ApplicationFailureCategory)[keyof typeof ApplicationFailureCategory];
+/** The proto enum number of a ApplicationFailureCategory (its name, with or without the proto prefix); undefined stays undefined. */
+export declare function encodeApplicationFailureCategory(input: ApplicationFailureCategory | string | number | null | undefined): number | undefined;
+/** The ApplicationFailureCategory of a proto enum number; 0 is undefined, an unknown number "unknown_<n>". */
+export declare function decodeApplicationFailureCategory(input: number | null | undefined): ApplicationFailureCategory | undefined;
 
 /** A workflow execution's identity. */
 export interface WorkflowExecution {
@@ -249,24 +261,6 @@ export declare class ChildWorkflowFailure extends TemporalFailure {
   readonly retryState: RetryState;
 }
 
-/** A Nexus operation failed; the reason is in cause. */
-export declare class NexusOperationFailure extends TemporalFailure {
-  constructor(
-    message: string | undefined,
-    scheduledEventId: number | undefined,
-    endpoint: string,
-    service: string,
-    operation: string,
-    operationToken: string | undefined,
-    cause?: Error,
-  );
-  readonly scheduledEventId: number | undefined;
-  readonly endpoint: string;
-  readonly service: string;
-  readonly operation: string;
-  readonly operationToken: string | undefined;
-}
-
 /** A workflow (or child workflow) with the same id is already running. */
 export declare class WorkflowExecutionAlreadyStartedError extends TemporalFailure {
   constructor(message: string, workflowId: string, workflowType: string);
@@ -282,6 +276,25 @@ export declare function ensureTemporalFailure(err: unknown): TemporalFailure;
 
 /** The message of the innermost cause of a failure chain. */
 export declare function rootCause(error: unknown): string | undefined;
+
+/** The message of an error, a string as is, otherwise undefined. */
+export declare function errorMessage(error: unknown): string | undefined;
+
+/** error.code when it is a string, otherwise undefined. */
+export declare function errorCode(error: unknown): string | undefined;
+
+/** The source of the failures this SDK encodes. */
+export declare const FAILURE_SOURCE = 'TypeScriptSDK';
+
+/** The component a log or metric comes from. */
+export declare const SdkComponent: {
+  readonly workflow: 'workflow';
+  readonly activity: 'activity';
+  readonly nexus: 'nexus';
+  readonly worker: 'worker';
+  readonly core: 'core';
+};
+export type SdkComponent = (typeof SdkComponent)[keyof typeof SdkComponent];
 
 /** A value that is not valid where it is used. */
 export declare class ValueError extends Error {
@@ -316,8 +329,6 @@ export interface PayloadConverter {
   fromPayload<T>(payload: Payload): T;
 }
 
-/** The converter every SDK agrees on: undefined, Uint8Array and JSON. */
-export declare const defaultPayloadConverter: PayloadConverter;
 
 // ---- workflows and messages ----------------------------------------------
 
@@ -393,6 +404,10 @@ export declare const WorkflowIdReusePolicy: {
   readonly TERMINATE_IF_RUNNING: 'TERMINATE_IF_RUNNING';
 };
 export type WorkflowIdReusePolicy = (typeof WorkflowIdReusePolicy)[keyof typeof WorkflowIdReusePolicy];
+/** The proto enum number of a WorkflowIdReusePolicy (its name, with or without the proto prefix); undefined stays undefined. */
+export declare function encodeWorkflowIdReusePolicy(input: WorkflowIdReusePolicy | string | number | null | undefined): number | undefined;
+/** The WorkflowIdReusePolicy of a proto enum number; 0 is undefined, an unknown number "unknown_<n>". */
+export declare function decodeWorkflowIdReusePolicy(input: number | null | undefined): WorkflowIdReusePolicy | undefined;
 
 /** What happens when a workflow with the same id is running. */
 export declare const WorkflowIdConflictPolicy: {
@@ -401,6 +416,10 @@ export declare const WorkflowIdConflictPolicy: {
   readonly TERMINATE_EXISTING: 'TERMINATE_EXISTING';
 };
 export type WorkflowIdConflictPolicy = (typeof WorkflowIdConflictPolicy)[keyof typeof WorkflowIdConflictPolicy];
+/** The proto enum number of a WorkflowIdConflictPolicy (its name, with or without the proto prefix); undefined stays undefined. */
+export declare function encodeWorkflowIdConflictPolicy(input: WorkflowIdConflictPolicy | string | number | null | undefined): number | undefined;
+/** The WorkflowIdConflictPolicy of a proto enum number; 0 is undefined, an unknown number "unknown_<n>". */
+export declare function decodeWorkflowIdConflictPolicy(input: number | null | undefined): WorkflowIdConflictPolicy | undefined;
 
 /** Options shared by every way of starting a workflow. */
 export interface BaseWorkflowOptions {
@@ -511,12 +530,20 @@ export declare const VersioningBehavior: {
   readonly AUTO_UPGRADE: 'AUTO_UPGRADE';
 };
 export type VersioningBehavior = (typeof VersioningBehavior)[keyof typeof VersioningBehavior];
+/** The proto enum number of a VersioningBehavior (its name, with or without the proto prefix); undefined stays undefined. */
+export declare function encodeVersioningBehavior(input: VersioningBehavior | string | number | null | undefined): number | undefined;
+/** The VersioningBehavior of a proto enum number; 0 is undefined, an unknown number "unknown_<n>". */
+export declare function decodeVersioningBehavior(input: number | null | undefined): VersioningBehavior | undefined;
 
 export declare const InitialVersioningBehavior: {
   readonly AUTO_UPGRADE: 'AUTO_UPGRADE';
   readonly USE_RAMPING_VERSION: 'USE_RAMPING_VERSION';
 };
 export type InitialVersioningBehavior = (typeof InitialVersioningBehavior)[keyof typeof InitialVersioningBehavior];
+/** The proto enum number of a InitialVersioningBehavior (its name, with or without the proto prefix); undefined stays undefined. */
+export declare function encodeInitialVersioningBehavior(input: InitialVersioningBehavior | string | number | null | undefined): number | undefined;
+/** The InitialVersioningBehavior of a proto enum number; 0 is undefined, an unknown number "unknown_<n>". */
+export declare function decodeInitialVersioningBehavior(input: number | null | undefined): InitialVersioningBehavior | undefined;
 
 /** Why the service suggests continuing as new. */
 export declare const SuggestContinueAsNewReason: {

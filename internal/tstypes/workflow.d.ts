@@ -324,16 +324,16 @@ export declare function setHandler<Ret, Args extends any[], T extends UpdateDefi
 
 /** Sets the handler of signals that have no handler of their own. */
 export declare function setDefaultSignalHandler(handler: DefaultSignalHandler | undefined): void;
-/** Sets the handler of updates that have no handler of their own. */
-export declare function setDefaultUpdateHandler(handler: DefaultUpdateHandler | undefined): void;
-/** Sets the handler of queries that have no handler of their own. */
-export declare function setDefaultQueryHandler(handler: DefaultQueryHandler | undefined): void;
 
 /** Whether no signal or update handler is still running; await condition(allHandlersFinished) before returning. */
 export declare function allHandlersFinished(): boolean;
 
 /** The built-in query returning the workflow's stack trace. */
 export declare const stackTraceQuery: QueryDefinition<string>;
+/** The built-in query returning the workflow's stack trace with its source files (__enhanced_stack_trace). */
+export declare const enhancedStackTraceQuery: QueryDefinition<unknown>;
+/** The built-in query returning the workflow's metadata: its query, signal and update definitions. */
+export declare const workflowMetadataQuery: QueryDefinition<unknown>;
 
 // ---- cancellation ----------------------------------------------------------
 
@@ -406,6 +406,16 @@ export declare const ChildWorkflowCancellationType: {
 };
 export type ChildWorkflowCancellationType =
   (typeof ChildWorkflowCancellationType)[keyof typeof ChildWorkflowCancellationType];
+
+/** How a workflow waits for the cancellation of a Nexus operation it started. */
+export declare const NexusOperationCancellationType: {
+  readonly ABANDON: 'ABANDON';
+  readonly TRY_CANCEL: 'TRY_CANCEL';
+  readonly WAIT_CANCELLATION_REQUESTED: 'WAIT_CANCELLATION_REQUESTED';
+  readonly WAIT_CANCELLATION_COMPLETED: 'WAIT_CANCELLATION_COMPLETED';
+};
+export type NexusOperationCancellationType =
+  (typeof NexusOperationCancellationType)[keyof typeof NexusOperationCancellationType];
 
 /** What happens to a child workflow when its parent closes. */
 export declare const ParentClosePolicy: {

@@ -13,6 +13,19 @@ import (
 //go:embed workflow.js
 var Source string
 
+//go:embed common.js
+var common string
+
+// File returns the source of a file of the module that workflow.js imports
+// (as "./name.js"), and whether there is one.
+func File(name string) (string, bool) {
+	switch name {
+	case "common.js":
+		return common, true
+	}
+	return "", false
+}
+
 // HostGlobal is the name of the per-run global object holding the host
 // functions the module is built on.
 const HostGlobal = "__tsw"

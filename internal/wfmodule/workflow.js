@@ -6,6 +6,8 @@
 
 const h = globalThis.__tsw;
 
+export * from './common.js';
+
 export const TemporalFailure = /* @__PURE__ */ h.cls('TemporalFailure');
 export const ApplicationFailure = /* @__PURE__ */ h.cls('ApplicationFailure');
 export const ServerFailure = /* @__PURE__ */ h.cls('ServerFailure');
@@ -148,8 +150,8 @@ export const WorkflowIdReusePolicy = {
   REJECT_DUPLICATE: 'REJECT_DUPLICATE', TERMINATE_IF_RUNNING: 'TERMINATE_IF_RUNNING',
 };
 
-const scheduleActivity = /* @__PURE__ */ h.fn('activity');
-const scheduleLocalActivity = /* @__PURE__ */ h.fn('localActivity');
+export const scheduleActivity = /* @__PURE__ */ h.fn('activity');
+export const scheduleLocalActivity = /* @__PURE__ */ h.fn('localActivity');
 const hostStartChild = /* @__PURE__ */ h.fn('startChild');
 const hostContinueAsNew = /* @__PURE__ */ h.fn('continueAsNew');
 

@@ -83,8 +83,14 @@ export async function order(input: OrderInput): Promise<{ receipt: string; appro
   );
   setHandler(approve, undefined);
   wf.setDefaultSignalHandler((name, ...args) => log.info('signal', { name, args }));
+  // @ts-expect-error the Go SDK core has no default query handler
   wf.setDefaultQueryHandler((name) => name);
+  // @ts-expect-error nor a default update handler
   wf.setDefaultUpdateHandler(async (name, ...args) => ({ name, args }));
+  wf.encodeWorkflowIdConflictPolicy(wf.WorkflowIdConflictPolicy.FAIL);
+  wf.decodeRetryState(1) satisfies wf.RetryState | undefined;
+  wf.errorMessage(new Error('x'));
+  wf.setHandler(wf.enhancedStackTraceQuery, () => undefined);
 
   // @ts-expect-error the signal takes a string
   setHandler(approve, (approver: number) => void approver);
