@@ -315,6 +315,12 @@ export declare class WorkflowNotFoundError extends Error {
   readonly runId: string | undefined;
 }
 
+/** The namespace does not exist. */
+export declare class NamespaceNotFoundError extends Error {
+  constructor(namespace: string);
+  readonly namespace: string;
+}
+
 // ---- payloads ------------------------------------------------------------
 
 /** An encoded value: metadata (encoding) and data. */
