@@ -57,12 +57,13 @@ type Options struct {
 	// here.
 	Loaded *Workflows
 
-	// WorkflowFailureErrorTypes, DataConverter, MetricsHandler and Limits
-	// are the LoadOptions New loads Workflows with; see LoadOptions.
+	// WorkflowFailureErrorTypes, DataConverter, MetricsHandler, Limits and
+	// Sinks are the LoadOptions New loads Workflows with; see LoadOptions.
 	WorkflowFailureErrorTypes []string                // see LoadOptions
 	DataConverter             converter.DataConverter // see LoadOptions
 	MetricsHandler            client.MetricsHandler   // see LoadOptions
 	Limits                    Limits                  // see LoadOptions
+	Sinks                     Sinks                   // see LoadOptions
 
 	// Diagnostics, also given to the client (Diagnostics.ClientOptions),
 	// makes workflow tasks failed by non-determinism say which history event
@@ -82,8 +83,9 @@ type Options struct {
 // loadOptions returns the load options of o, and whether any is set.
 func (o Options) loadOptions() (LoadOptions, bool) {
 	lo := LoadOptions{WorkflowFailureErrorTypes: o.WorkflowFailureErrorTypes, DataConverter: o.DataConverter,
-		MetricsHandler: o.MetricsHandler, Limits: o.Limits}
-	set := len(lo.WorkflowFailureErrorTypes) > 0 || lo.DataConverter != nil || lo.MetricsHandler != nil || lo.Limits != (Limits{})
+		MetricsHandler: o.MetricsHandler, Limits: o.Limits, Sinks: o.Sinks}
+	set := len(lo.WorkflowFailureErrorTypes) > 0 || lo.DataConverter != nil || lo.MetricsHandler != nil ||
+		lo.Limits != (Limits{}) || len(lo.Sinks) > 0
 	return lo, set
 }
 
@@ -113,12 +115,34 @@ type LoadOptions struct {
 	// memory, recursion depth (see Limits for the defaults). A run over a
 	// limit fails its workflow task, which is retried; the worker goes on.
 	Limits Limits
+	// Sinks are the Go functions workflow code calls through proxySinks, as
+	// the TypeScript SDK's sinks worker option: called after the workflow
+	// code that made the call ran up to its next await, and not for calls
+	// replayed from history unless Sink.CallDuringReplay. A sink named
+	// LoggerSink receives the workflow module's log calls, which otherwise
+	// go to the Go SDK's replay-aware workflow logger. Optional.
+	Sinks Sinks
 }
+
+// Sinks, Sink and SinkCall: see LoadOptions.Sinks.
+type (
+	// Sinks are sink functions by interface name and function name.
+	Sinks = engine.Sinks
+	// Sink is a Go function workflow code calls through proxySinks.
+	Sink = engine.Sink
+	// SinkCall is one call of a sink by workflow code.
+	SinkCall = engine.SinkCall
+)
+
+// LoggerSink is the name of the sink interface behind the workflow
+// module's log (functions trace, debug, info, warn and error, called with
+// the message and its attributes).
+const LoggerSink = engine.LoggerSink
 
 // engineOptions is lo for the engine, which names messages after name.
 func (lo LoadOptions) engineOptions(name string) engine.Options {
 	return engine.Options{Name: name, FailureErrorTypes: lo.WorkflowFailureErrorTypes, Limits: lo.Limits,
-		DataConverter: lo.DataConverter, MetricsHandler: lo.MetricsHandler}
+		DataConverter: lo.DataConverter, MetricsHandler: lo.MetricsHandler, Sinks: lo.Sinks}
 }
 
 // Workflows is a loaded workflows bundle: the compiled program and the
@@ -197,7 +221,7 @@ func New(c client.Client, taskQueue string, opts Options) (*Worker, error) {
 	case wfs != nil && opts.Workflows != "":
 		err = fmt.Errorf("both Options.Workflows (%s) and Options.Loaded are set; set one", opts.Workflows)
 	case wfs != nil && loSet:
-		err = errors.New("Options.Loaded is set with load options (WorkflowFailureErrorTypes, DataConverter, MetricsHandler, Limits), " +
+		err = errors.New("Options.Loaded is set with load options (WorkflowFailureErrorTypes, DataConverter, MetricsHandler, Limits, Sinks), " +
 			"which apply only to Options.Workflows: give them to Load or LoadBundle")
 	case wfs != nil:
 	case opts.Workflows != "":

@@ -64,6 +64,9 @@ type Options struct {
 	// bundle latency metric covers bundling and loading. Optional; default:
 	// when Load is called.
 	BundleStart time.Time
+	// Sinks are the Go functions workflow code calls through proxySinks.
+	// Optional.
+	Sinks Sinks
 }
 
 // ActivityLookup returns the Go function a worker registered under an

@@ -64,6 +64,8 @@ type loop struct {
 
 	root     *goja.Promise   // the workflow function's promise, which the loop itself watches
 	rejected []*goja.Promise // rejected promises without a handler, oldest first
+
+	sinks *sinkQueue // sink calls to make when the JS work that made them is over; nil until one
 }
 
 // op is a future the loop waits on.
@@ -281,6 +283,7 @@ func (l *loop) js(fn func()) {
 	defer func() {
 		reason := l.wd.leave()
 		p := recover()
+		l.flushSinks()
 		if reason != nil {
 			panic(&WorkflowTaskError{Workflow: l.workflowType(), Message: reason.Error(), Stack: l.lastStack, Engine: true})
 		}
@@ -296,11 +299,22 @@ func (l *loop) js(fn func()) {
 func (l *loop) jsErr(fn func()) (err error) {
 	l.wd.enter()
 	defer func() {
-		if reason := l.wd.leave(); reason != nil {
+		reason := l.wd.leave()
+		l.flushSinks()
+		if reason != nil {
 			recover()
 			err = reason
 		}
 	}()
 	fn()
 	return nil
+}
+
+// flushSinks makes the sink calls of the JS work just done (also when it
+// failed the task, as the TypeScript SDK processes an activation's sink
+// calls however the activation ended).
+func (l *loop) flushSinks() {
+	if l.sinks != nil && len(l.sinks.calls) > 0 {
+		l.sinks.flush()
+	}
 }

@@ -15,30 +15,37 @@ func (r *run) logObject() *goja.Object {
 	for _, level := range []string{"trace", "debug", "info", "warn", "error"} {
 		level := level
 		_ = o.Set(level, func(c goja.FunctionCall) goja.Value {
-			if r.logger == nil {
-				return goja.Undefined()
-			}
-			msg := c.Argument(0).String()
-			var kv []any
-			if attrs, ok := c.Argument(1).(*goja.Object); ok {
-				for _, k := range attrs.Keys() {
-					kv = append(kv, k, attrs.Get(k).Export())
-				}
-			}
-			switch level {
-			case "trace", "debug":
-				r.logger.Debug(msg, kv...)
-			case "warn":
-				r.logger.Warn(msg, kv...)
-			case "error":
-				r.logger.Error(msg, kv...)
-			default:
-				r.logger.Info(msg, kv...)
+			if !r.logWithSink(level, c) {
+				r.logLevel(level, c.Argument(0).String(), c.Argument(1))
 			}
 			return goja.Undefined()
 		})
 	}
 	return o
+}
+
+// logLevel writes a log line to the Go SDK's workflow logger, which drops
+// it while the run replays history.
+func (r *run) logLevel(level, msg string, attrs goja.Value) {
+	if r.logger == nil {
+		return
+	}
+	var kv []any
+	if o, ok := attrs.(*goja.Object); ok {
+		for _, k := range o.Keys() {
+			kv = append(kv, k, o.Get(k).Export())
+		}
+	}
+	switch level {
+	case "trace", "debug":
+		r.logger.Debug(msg, kv...)
+	case "warn":
+		r.logger.Warn(msg, kv...)
+	case "error":
+		r.logger.Error(msg, kv...)
+	default:
+		r.logger.Info(msg, kv...)
+	}
 }
 
 func (r *run) consoleLog(level, msg string) {

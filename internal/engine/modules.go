@@ -42,6 +42,7 @@ var modules = []module{
 	attributesModule,
 	infoModule,
 	logModule,
+	sinksModule,
 }
 
 // hostExports indexes every module's exports by name. It is built once and

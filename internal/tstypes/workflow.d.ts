@@ -255,6 +255,15 @@ export interface SinkCall {
   workflowInfo: WorkflowInfo;
 }
 
+/**
+ * Sinks send data out of the workflow without affecting its history: each
+ * call reaches the Go function registered on the worker under the same
+ * interface and function names (the worker option Sinks) once the workflow
+ * code has run up to its next await, and is skipped when replayed unless
+ * the sink is called during replay too.
+ */
+export declare function proxySinks<T extends Sinks>(): T;
+
 // ---- messages: signals, queries, updates ----------------------------------
 
 /** The handler type a definition takes. */

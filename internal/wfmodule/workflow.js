@@ -67,6 +67,15 @@ export const log = /* @__PURE__ */ h.fn('log');
 export const condition = /* @__PURE__ */ h.fn('condition');
 export const inWorkflowContext = /* @__PURE__ */ h.fn('inWorkflowContext');
 
+export function proxySinks() {
+  return new Proxy({}, {
+    get(_, ifaceName) {
+      return new Proxy({}, { get: (_, fnName) => (...args) => sinkCall(ifaceName, fnName, args) });
+    },
+  });
+}
+const sinkCall = /* @__PURE__ */ h.fn('sinkCall');
+
 export function proxyActivities(options) {
   if (options === undefined) throw new TypeError('options must be defined');
   return new Proxy({}, {
