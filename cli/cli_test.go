@@ -205,18 +205,18 @@ func TestDevRun(t *testing.T) {
 		{
 			name:    "activity failure with its cause",
 			args:    []string{"--run", "activityFails"},
-			wantErr: "workflow activityFails failed: activity error: name is empty (type EmptyName)",
+			wantErr: "workflow activityFails failed: Activity task failed: name is empty (type EmptyName)",
 			wantStderr: []string{
 				"  ActivityTaskFailed greet: name is empty (type EmptyName)",
-				"ActivityFailure: activity error [activity greet",
+				"ActivityFailure: Activity task failed [activity greet",
 				"caused by ApplicationFailure: name is empty [type EmptyName]",
 			},
 		},
 		{
 			name:       "workflow task failure ends the run",
 			args:       []string{"--run", "buggy"},
-			wantErr:    "workflow buggy: workflow task failed: TypeError",
-			wantStderr: []string{"WorkflowTaskFailed", "    at buggy (", "workflows.ts:30:"},
+			wantErr:    "workflow buggy: workflow task failed at testdata/workflows.ts:30:21: TypeError: ",
+			wantStderr: []string{"WorkflowTaskFailed", "\n    TypeError: ", "\n        at buggy (testdata/workflows.ts:30:21)\n"},
 		},
 	}
 	for _, tt := range tests {

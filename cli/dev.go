@@ -140,13 +140,13 @@ func runDev(ctx context.Context, stdout, stderr io.Writer, startServer devhook.S
 	if err != nil {
 		return err
 	}
-	logger, quiet, err := newDevLogger(stderr, f.logLevel)
+	logger, err := newDevLogger(stderr, f.logLevel)
 	if err != nil {
 		return err
 	}
 	// Ctrl-C, or the end of --run, stops the worker: what it logs then
 	// (cancelled activities and polls, closing connections) is noise.
-	stopQuiet := context.AfterFunc(ctx, quiet)
+	stopQuiet := context.AfterFunc(ctx, logger.quiet)
 	defer stopQuiet()
 	pc, err := f.codec.load()
 	if err != nil {
@@ -238,7 +238,7 @@ func runDev(ctx context.Context, stdout, stderr io.Writer, startServer devhook.S
 		return err
 	}
 	defer d.stop()
-	defer quiet() // before the worker, client and server stop
+	defer logger.quiet() // before the worker, client and server stop
 
 	fmt.Fprintf(info, "  Temporal server: %s (namespace %s)\n", srv.FrontendHostPort(), f.namespace)
 	if ui := srv.UIAddress(); ui != "" {
@@ -253,7 +253,7 @@ func runDev(ctx context.Context, stdout, stderr io.Writer, startServer devhook.S
 		fmt.Fprintf(info, "  Metrics:         %s\n", prom.URL())
 	}
 	if f.run != "" {
-		return runOnce(ctx, c, stdout, stderr, f, argsJSON)
+		return runOnce(ctx, c, stdout, stderr, f, argsJSON, logger)
 	}
 	if f.dbFile != "" {
 		fmt.Fprintf(info, "  State:           %s\n", f.dbFile)
@@ -306,8 +306,9 @@ func checkPortFree(ip string, port int, flag string) error {
 }
 
 // runOnce starts f.run, prints its progress to stderr and its result to
-// stdout.
-func runOnce(ctx context.Context, c sdkclient.Client, stdout, stderr io.Writer, f devFlags, argsJSON string) error {
+// stdout. A workflow task failed by JS code is told in JS terms (error
+// name, location, stack), as the worker's log recorded it.
+func runOnce(ctx context.Context, c sdkclient.Client, stdout, stderr io.Writer, f devFlags, argsJSON string, logger *devLog) error {
 	id := f.workflowID
 	if id == "" {
 		id = f.run + "-" + randomSuffix()
@@ -322,11 +323,16 @@ func runOnce(ctx context.Context, c sdkclient.Client, stdout, stderr io.Writer, 
 		fmt.Fprintln(stdout, o.result)
 		return nil
 	}
+	var tf *taskFailedError
+	if errors.As(o.err, &tf) {
+		if js, ok := logger.jsTaskFailure(id); ok {
+			tf.js = &js
+		}
+	}
 	if fl := failureOf(o.err); fl != nil {
 		writeFailure(stderr, fl)
 	}
-	var tf *taskFailedError
-	if errors.As(o.err, &tf) {
+	if tf != nil {
 		// The server would retry the task forever; a one-shot run ends here.
 		tctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 		defer cancel()

@@ -19,7 +19,7 @@ import (
 // after the engine's, which says it in JS terms; other runs' are kept.
 func TestDevLogJSTaskFailure(t *testing.T) {
 	var buf bytes.Buffer
-	logger, quiet, err := newDevLogger(&buf, "info")
+	logger, err := newDevLogger(&buf, "info")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -27,7 +27,7 @@ func TestDevLogJSTaskFailure(t *testing.T) {
 		"    at applyHandler (tsworker:@temporalio/workflow/handlers.js:10:3(20))\n" +
 		"    at order (workflows.ts:12:7(15))\n" +
 		"    at workflows.ts:30:1(4)"
-	logger.Error("JS workflow code failed the workflow task", "WorkflowType", "order", "RunID", "r1",
+	logger.Error("JS workflow code failed the workflow task", "WorkflowType", "order", "WorkflowID", "o1", "RunID", "r1",
 		"Error", "Cannot read properties of undefined (reading 'x')", jsStackKey, stack)
 	logger.Error(sdkPanicMsg, "WorkflowType", "order", "RunID", "r1", "Error", "Cannot read", "StackTrace", "coroutine root [panic]:\nmain.go:1")
 	logger.Warn(sdkTaskFailedMsg, "WorkflowType", "order", "RunID", "r1", "Error", "Cannot read")
@@ -38,11 +38,37 @@ func TestDevLogJSTaskFailure(t *testing.T) {
 	if got != want {
 		t.Errorf("log:\n%s\nwant:\n%s", got, want)
 	}
+	if f, ok := logger.jsTaskFailure("o1"); !ok || f.where != "workflows.ts:12:7" || f.head != "TypeError: Cannot read properties of undefined (reading 'x')" ||
+		f.stack != "TypeError: Cannot read properties of undefined (reading 'x')\n    at order (workflows.ts:12:7)\n    at workflows.ts:30:1" {
+		t.Errorf("jsTaskFailure(o1) = %+v, %v", f, ok)
+	}
 	buf.Reset()
-	quiet()
+	logger.quiet()
 	logger.Error("Activity error.", "ActivityType", "slow", "Error", "context canceled")
 	if buf.Len() > 0 {
 		t.Errorf("logged after quiet: %q", buf.String())
+	}
+}
+
+// At --log-level off, nothing is written but a JS task failure is still
+// known, for the error of --run.
+func TestDevLogOff(t *testing.T) {
+	var buf bytes.Buffer
+	logger, err := newDevLogger(&buf, "off")
+	if err != nil {
+		t.Fatal(err)
+	}
+	logger.Error("JS workflow code failed the workflow task", "WorkflowType", "order", "WorkflowID", "o1", "RunID", "r1",
+		"Error", "boom", jsStackKey, "Error: boom\n    at order (workflows.ts:3:9)")
+	logger.Error(sdkPanicMsg, "WorkflowType", "other", "RunID", "r2", "Error", "a Go bug")
+	if buf.Len() > 0 {
+		t.Errorf("logged at level off: %q", buf.String())
+	}
+	if f, ok := logger.jsTaskFailure("o1"); !ok || f.where != "workflows.ts:3:9" || f.head != "Error: boom" {
+		t.Errorf("jsTaskFailure(o1) = %+v, %v", f, ok)
+	}
+	if _, ok := logger.jsTaskFailure("o2"); ok {
+		t.Error("jsTaskFailure of a workflow that did not fail")
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	failurepb "go.temporal.io/api/failure/v1"
 	historypb "go.temporal.io/api/history/v1"
 	sdkclient "go.temporal.io/sdk/client"
+	"google.golang.org/protobuf/proto"
 
 	"github.com/tsworker/tsworker/client"
 )
@@ -27,9 +28,18 @@ type outcome struct {
 type taskFailedError struct {
 	workflow string
 	failure  *failurepb.Failure
+	js       *jsFailure // the JS error as the worker logged it, when known
 }
 
 func (e *taskFailedError) Error() string {
+	js := e.js
+	if st := e.failure.GetStackTrace(); js == nil && st != "" && !isGoStack(st) && plainJSError(e.failure) {
+		f := newJSFailure(e.failure.GetMessage(), st)
+		js = &f
+	}
+	if js != nil {
+		return fmt.Sprintf("workflow %s: workflow task failed%s: %s", e.workflow, js.at(), js.head)
+	}
 	msg := firstLine(e.failure.GetMessage())
 	// The engine names the workflow in the message already.
 	msg = strings.TrimPrefix(msg, "workflow "+e.workflow+": ")
@@ -213,6 +223,22 @@ func writeFailure(w io.Writer, f *failurepb.Failure) {
 	for depth := 0; f != nil; depth, f = depth+1, f.GetCause() {
 		lines := strings.Split(strings.TrimRight(cleanStack(f.GetMessage()), "\n"), "\n")
 		head := lines[0]
+		rest := lines[1:]
+		if st := f.GetStackTrace(); st != "" && !isGoStack(st) {
+			stack := strings.Split(cleanStack(st), "\n")
+			// A JS stack starts with "Name: message": a JS error that is
+			// not a Temporal failure (a task failure) reads as in JS.
+			if plainJSError(f) && strings.HasSuffix(stack[0], ": "+head) {
+				head, stack = stack[0], stack[1:]
+				if depth > 0 {
+					head = "caused by " + head
+				}
+				fmt.Fprintf(w, "%s%s\n", indent, head)
+				writeLines(w, indent, head, append(rest, stack...))
+				continue
+			}
+			rest = append(rest, stack...)
+		}
 		if f.GetApplicationFailureInfo().GetType() != goPanicType {
 			head = failureClass(f) + ": " + head
 			if tags := failureTags(f); len(tags) > 0 {
@@ -223,19 +249,29 @@ func writeFailure(w io.Writer, f *failurepb.Failure) {
 			head = "caused by " + head
 		}
 		fmt.Fprintf(w, "%s%s\n", indent, head)
-		rest := lines[1:]
-		if st := f.GetStackTrace(); st != "" && !isGoStack(st) {
-			rest = append(rest, strings.Split(cleanStack(st), "\n")...)
-		}
-		for _, line := range rest {
-			line = strings.TrimSpace(line)
-			// A JS stack starts with "Name: message", already in head.
-			if line == "" || strings.Contains(head, line) {
-				continue
-			}
-			fmt.Fprintf(w, "%s    %s\n", indent, line)
-		}
+		writeLines(w, indent, head, rest)
 	}
+}
+
+// writeLines writes the lines of a failure's message and stack under its
+// head.
+func writeLines(w io.Writer, indent, head string, lines []string) {
+	for _, line := range lines {
+		line = strings.TrimSpace(line)
+		// A JS stack starts with "Name: message", already in head.
+		if line == "" || strings.Contains(head, line) {
+			continue
+		}
+		fmt.Fprintf(w, "%s    %s\n", indent, line)
+	}
+}
+
+// plainJSError tells the failure of a workflow task failed by a JS error
+// that is not a Temporal failure: the TypeScript SDK writes it without
+// failure info; a worker whose client lacks tsworker's failure converter
+// writes it as the Go SDK writes a workflow panic.
+func plainJSError(f *failurepb.Failure) bool {
+	return f.GetFailureInfo() == nil || f.GetApplicationFailureInfo().GetType() == goPanicType
 }
 
 // goPanicType is the failure type the Go SDK gives a workflow task that
@@ -307,7 +343,14 @@ func failureOf(err error) *failurepb.Failure {
 	}
 	var tf *taskFailedError
 	if errors.As(err, &tf) {
-		return tf.failure
+		if st := tf.failure.GetStackTrace(); tf.js == nil || tf.js.stack == "" || st != "" && !isGoStack(st) {
+			return tf.failure
+		}
+		// The Go SDK writes its own stack into the task failure; the
+		// TypeScript SDK writes the JS stack there.
+		f := proto.CloneOf(tf.failure)
+		f.StackTrace = tf.js.stack
+		return f
 	}
 	return nil
 }
