@@ -252,7 +252,8 @@ func TestBenchHarness(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if m.RSSBefore <= 0 || m.RSSAfter <= 0 || m.HeapBefore <= 0 || m.HeapAfter <= 0 || m.CPU <= 0 {
+		if m.RSSBefore <= 0 || m.RSSAfter <= 0 || m.HeapBefore <= 0 || m.HeapAfter <= 0 || m.CPU <= 0 ||
+			m.StacksBefore.Reserved <= 0 || m.StacksAfter.Scanned <= 0 || m.StacksAfter.Goroutines <= 0 || m.StacksAfter.Start <= 0 {
 			t.Errorf("%s: not all measured: %+v", impl, m)
 		}
 		rep.Mem = append(rep.Mem, m)
@@ -369,6 +370,7 @@ func BenchmarkCompare(b *testing.B) {
 			got = append(got, m)
 			b.ReportMetric(m.RSSPerWorkflow()/1024, string(impl)+"-KB/cached-wf")
 			b.ReportMetric(m.HeapPerWorkflow()/1024, string(impl)+"-heap-KB/cached-wf")
+			b.ReportMetric(m.StackPerWorkflow()/1024, string(impl)+"-stack-KB/cached-wf")
 		}
 		b.ReportMetric(got[1].RSSPerWorkflow()/got[0].RSSPerWorkflow(), "js/go-KB-ratio")
 		b.ReportMetric(0, "ns/op")

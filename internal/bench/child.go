@@ -9,6 +9,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
+	"runtime/metrics"
 	"runtime/pprof"
 	"strconv"
 	"strings"
@@ -117,8 +118,8 @@ const replyPrefix = "tsworker-bench "
 //	usage             user+system CPU (µs) and RSS now and at peak (bytes)
 //	reset-peak        restart the peak RSS from the current RSS (Linux)
 //	gc                collect garbage, return memory to the OS, report
-//	                  heap in use and RSS (bytes) and the runs in the
-//	                  sticky cache
+//	                  heap in use and RSS (bytes), the runs in the
+//	                  sticky cache, and goroutine stacks (see stackStats)
 //	cpu-start <file>  start a CPU profile
 //	cpu-stop          stop it
 //	heap <file>       write a heap profile (after a GC)
@@ -205,9 +206,11 @@ func ServeWorker(ctx context.Context, cfg WorkerConfig, in io.Reader, out io.Wri
 			debug.FreeOSMemory()
 			var ms runtime.MemStats
 			runtime.ReadMemStats(&ms)
+			st := readStacks()
 			var u usage
 			if u, err = selfUsage(); err == nil {
-				err = reply("mem heap=%d rss=%d cached=%d", ms.HeapInuse, u.RSS, cached.Load())
+				err = reply("mem heap=%d rss=%d cached=%d stacks=%d stack-used=%d goroutines=%d stack-start=%d",
+					ms.HeapInuse, u.RSS, cached.Load(), st.Reserved, st.Scanned, st.Goroutines, st.Start)
 			}
 		case "stats":
 			goroutines := runtime.NumGoroutine()
@@ -262,6 +265,39 @@ func ServeWorker(ctx context.Context, cfg WorkerConfig, in io.Reader, out io.Wri
 			}
 		}
 	}
+}
+
+// stackStats is the goroutine stacks of a process after a GC, from
+// runtime/metrics.
+type stackStats struct {
+	// Reserved is the memory of goroutine stacks, bytes: each goroutine's
+	// whole stack (a power of two, 8 KiB or more when it grew), and stack
+	// spans the runtime keeps.
+	Reserved int64
+	// Scanned is the part of the stacks the last GC scanned, bytes: what
+	// the goroutines actually use.
+	Scanned int64
+	// Goroutines is the number of live goroutines.
+	Goroutines int64
+	// Start is the stack size a new goroutine starts with, bytes.
+	Start int64
+}
+
+func readStacks() stackStats {
+	samples := []metrics.Sample{
+		{Name: "/memory/classes/heap/stacks:bytes"},
+		{Name: "/gc/scan/stack:bytes"},
+		{Name: "/sched/goroutines:goroutines"},
+		{Name: "/gc/stack/starting-size:bytes"},
+	}
+	metrics.Read(samples)
+	v := func(i int) int64 {
+		if samples[i].Value.Kind() != metrics.KindUint64 {
+			return 0
+		}
+		return int64(samples[i].Value.Uint64())
+	}
+	return stackStats{Reserved: v(0), Scanned: v(1), Goroutines: v(2), Start: v(3)}
 }
 
 func writeHeapProfile(path string) error {

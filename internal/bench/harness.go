@@ -101,6 +101,26 @@ type MemRow struct {
 	HeapBefore, HeapAfter int64         // worker Go heap in use after a GC, bytes
 	CPU                   time.Duration // worker CPU for the first tasks
 	Wall                  time.Duration // from the first start to the last first task
+	// The worker's goroutine stacks after a GC, before and after.
+	StacksBefore, StacksAfter stackStats
+}
+
+// StackPerWorkflow is the growth of goroutine stack memory per cached run,
+// bytes: a parked run's goroutines and their stacks (8 KiB each unless
+// one grew).
+func (m MemRow) StackPerWorkflow() float64 {
+	return float64(m.StacksAfter.Reserved-m.StacksBefore.Reserved) / float64(max(m.Workflows, 1))
+}
+
+// StackUsedPerWorkflow is the growth of the stack the GC scans per cached
+// run, bytes: how deep a parked run's goroutines are.
+func (m MemRow) StackUsedPerWorkflow() float64 {
+	return float64(m.StacksAfter.Scanned-m.StacksBefore.Scanned) / float64(max(m.Workflows, 1))
+}
+
+// GoroutinesPerWorkflow is the growth of live goroutines per cached run.
+func (m MemRow) GoroutinesPerWorkflow() float64 {
+	return float64(m.StacksAfter.Goroutines-m.StacksBefore.Goroutines) / float64(max(m.Workflows, 1))
 }
 
 // RSSPerWorkflow is the RSS growth per cached run, bytes.
@@ -185,9 +205,11 @@ func CachedMemory(ctx context.Context, o Options, impl Impl, n int) (MemRow, err
 		return MemRow{}, fmt.Errorf("bench %s %s: warm-up: %w%s", impl, SleepDay, err, p.stderrTail())
 	}
 	m := MemRow{Impl: impl, Workflows: n}
-	if m.HeapBefore, m.RSSBefore, err = p.gc(); err != nil {
+	pm, err := p.mem()
+	if err != nil {
 		return m, err
 	}
+	m.HeapBefore, m.RSSBefore, m.StacksBefore = pm.heap, pm.rss, pm.stacks
 	before, err := p.usage()
 	if err != nil {
 		return m, err
@@ -207,9 +229,10 @@ func CachedMemory(ctx context.Context, o Options, impl Impl, n int) (MemRow, err
 		return m, err
 	}
 	m.CPU = after.CPU - before.CPU
-	if m.HeapAfter, m.RSSAfter, err = p.gc(); err != nil {
+	if pm, err = p.mem(); err != nil {
 		return m, err
 	}
+	m.HeapAfter, m.RSSAfter, m.StacksAfter = pm.heap, pm.rss, pm.stacks
 	if o.ProfileDir != "" {
 		if _, err := p.call("heap " + filepath.Join(o.ProfileDir, fmt.Sprintf("heap-cached-%s.pprof", impl))); err != nil {
 			return m, err
@@ -675,6 +698,7 @@ func (p *proc) gc() (heap, rss int64, err error) {
 type procMem struct {
 	heap, rss int64 // Go heap in use and RSS, bytes
 	cached    int   // runs in its sticky cache, as of its last workflow task
+	stacks    stackStats
 }
 
 // mem makes the process collect garbage and return memory to the OS, and
@@ -684,11 +708,12 @@ func (p *proc) mem() (procMem, error) {
 	if err != nil {
 		return procMem{}, err
 	}
-	f, err := fields(out, "mem", "heap", "rss", "cached")
+	f, err := fields(out, "mem", "heap", "rss", "cached", "stacks", "stack-used", "goroutines", "stack-start")
 	if err != nil {
 		return procMem{}, err
 	}
-	return procMem{heap: f[0], rss: f[1], cached: int(f[2])}, nil
+	return procMem{heap: f[0], rss: f[1], cached: int(f[2]),
+		stacks: stackStats{Reserved: f[3], Scanned: f[4], Goroutines: f[5], Start: f[6]}}, nil
 }
 
 // startProfile starts a CPU profile into o.ProfileDir/name when profiling

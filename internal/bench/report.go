@@ -39,14 +39,16 @@ func (r *Report) Write(w io.Writer) error {
 		if len(r.Rows) > 0 {
 			fmt.Fprintln(tw)
 		}
-		fmt.Fprintln(tw, "cached runs\timpl\twfs\trss/wf\theap/wf\tfirst-task-cpu/wf\trss-before")
+		fmt.Fprintln(tw, "cached runs\timpl\twfs\trss/wf\theap/wf\tfirst-task-cpu/wf\trss-before\tstack/wf\tstack-used/wf\tgoroutines/wf")
 		for i, m := range r.Mem {
-			fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\t%s\n", Workload[SleepDay], m.Impl, m.Workflows,
-				kilo(m.RSSPerWorkflow()), kilo(m.HeapPerWorkflow()), millis(m.CPUPerWorkflow()), mega(m.RSSBefore))
+			fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%.2f\n", Workload[SleepDay], m.Impl, m.Workflows,
+				kilo(m.RSSPerWorkflow()), kilo(m.HeapPerWorkflow()), millis(m.CPUPerWorkflow()), mega(m.RSSBefore),
+				kilo(m.StackPerWorkflow()), kilo(m.StackUsedPerWorkflow()), m.GoroutinesPerWorkflow())
 			if g, j, ok := pair(r.Mem, i, func(x MemRow) (string, Impl) { return SleepDay, x.Impl }); ok {
-				fmt.Fprintf(tw, "%s\tjs/go\t\t%s\t%s\t%s\n", Workload[SleepDay],
+				fmt.Fprintf(tw, "%s\tjs/go\t\t%s\t%s\t%s\t\t%s\t%s\n", Workload[SleepDay],
 					ratio(j.RSSPerWorkflow(), g.RSSPerWorkflow()), ratio(j.HeapPerWorkflow(), g.HeapPerWorkflow()),
-					ratio(j.CPU.Seconds()/float64(j.Workflows), g.CPU.Seconds()/float64(g.Workflows)))
+					ratio(j.CPU.Seconds()/float64(j.Workflows), g.CPU.Seconds()/float64(g.Workflows)),
+					ratio(j.StackPerWorkflow(), g.StackPerWorkflow()), ratio(j.StackUsedPerWorkflow(), g.StackUsedPerWorkflow()))
 			}
 		}
 	}
@@ -73,9 +75,10 @@ func (r *Report) Write(w io.Writer) error {
 	}
 	for i := range r.Mem {
 		if g, j, ok := pair(r.Mem, i, func(x MemRow) (string, Impl) { return SleepDay, x.Impl }); ok {
-			_, err := fmt.Fprintf(w, "memory per cached workflow: go %s, js %s (%s); Go heap: go %s, js %s (%s)\n",
+			_, err := fmt.Fprintf(w, "memory per cached workflow: go %s, js %s (%s); Go heap: go %s, js %s (%s); goroutine stacks: go %s, js %s (%s)\n",
 				kilo(g.RSSPerWorkflow()), kilo(j.RSSPerWorkflow()), ratio(j.RSSPerWorkflow(), g.RSSPerWorkflow()),
-				kilo(g.HeapPerWorkflow()), kilo(j.HeapPerWorkflow()), ratio(j.HeapPerWorkflow(), g.HeapPerWorkflow()))
+				kilo(g.HeapPerWorkflow()), kilo(j.HeapPerWorkflow()), ratio(j.HeapPerWorkflow(), g.HeapPerWorkflow()),
+				kilo(g.StackPerWorkflow()), kilo(j.StackPerWorkflow()), ratio(j.StackPerWorkflow(), g.StackPerWorkflow()))
 			if err != nil {
 				return err
 			}

@@ -16,6 +16,7 @@ const (
 	FiftyActivities = "fiftyActivities"
 	SleepDay        = "sleepDay"
 	LoadFlow        = "loadFlow"
+	ManyActivities  = "manyActivities"
 )
 
 // ApproveSignal is the signal LoadFlow waits for; its argument is the
@@ -49,6 +50,19 @@ func GoFiftyActivities(ctx workflow.Context, name string) (string, error) {
 	ctx = workflow.WithActivityOptions(ctx, activityOptions)
 	var last string
 	for i := 0; i < 50; i++ {
+		if err := workflow.ExecuteActivity(ctx, "greet", fmt.Sprintf("%s %d", name, i)).Get(ctx, &last); err != nil {
+			return "", err
+		}
+	}
+	return last, nil
+}
+
+// GoManyActivities is the native twin of manyActivities: n greet calls in
+// sequence.
+func GoManyActivities(ctx workflow.Context, name string, n int) (string, error) {
+	ctx = workflow.WithActivityOptions(ctx, activityOptions)
+	var last string
+	for i := 0; i < n; i++ {
 		if err := workflow.ExecuteActivity(ctx, "greet", fmt.Sprintf("%s %d", name, i)).Get(ctx, &last); err != nil {
 			return "", err
 		}
@@ -92,6 +106,7 @@ func registerGo(w interface {
 	w.RegisterWorkflowWithOptions(GoFiftyActivities, workflow.RegisterOptions{Name: FiftyActivities})
 	w.RegisterWorkflowWithOptions(GoSleepDay, workflow.RegisterOptions{Name: SleepDay})
 	w.RegisterWorkflowWithOptions(GoLoadFlow, workflow.RegisterOptions{Name: LoadFlow})
+	w.RegisterWorkflowWithOptions(GoManyActivities, workflow.RegisterOptions{Name: ManyActivities})
 	w.RegisterActivityWithOptions(Greet, activity.RegisterOptions{Name: "greet"})
 }
 

@@ -22,6 +22,15 @@ export async function fiftyActivities(name: string): Promise<string> {
   return last;
 }
 
+// n activities in sequence: a long history for the replay benchmark.
+export async function manyActivities(name: string, n: number): Promise<string> {
+  let last = '';
+  for (let i = 0; i < n; i++) {
+    last = await greet(`${name} ${i}`);
+  }
+  return last;
+}
+
 // A run that stays cached: it blocks on a long timer after its first task.
 export async function sleepDay(): Promise<void> {
   await sleep('1 day');
