@@ -81,28 +81,7 @@ var accepted = []acceptedDifference{
 		What:   "a local activity whose retry backoff (300ms) is above its localRetryThreshold (100ms) is retried within the workflow task, with no marker or timer per attempt (TypeScript SDK: a marker with the failed attempt and a durable 300ms timer before each retry)",
 		Reason: "the Go SDK runs local activities and their retries: it retries within the workflow task while the backoff is at most the workflow task timeout, and only above that records the attempt and waits on a durable timer; that threshold cannot be set per local activity, and the engine cannot retry on its own, because the Go SDK starts every local activity it is asked for at attempt 1 (the activity would not see its attempt number)",
 	},
-	{
-		Case: "throwError", Path: taskFailure,
-		What:   "the failure of a workflow task failed by a JS exception is an ApplicationFailure of type PanicError, non-retryable, source GoSDK, whose stack_trace is the Go stack of the workflow's goroutine (TypeScript SDK: no failure info, source TypeScriptSDK, the JS stack); the message is the same (the whole failure is masked: a mask cannot hide fields one side lacks), and the JS stack is in the worker's log",
-		Reason: taskFailureReason,
-	},
-	{Case: "throwTypeError", Path: taskFailure, What: "as for throwError", Reason: taskFailureReason},
-	{Case: "throwNonError", Path: taskFailure, What: "as for throwError", Reason: taskFailureReason},
-	{
-		Case: "unhandledRejection", Path: taskFailure,
-		What:   "as for throwError, and the task failure has no cause (TypeScript SDK: the rejected error)",
-		Reason: taskFailureReason + "; the Go SDK's panic error has no cause",
-	},
 }
-
-// taskFailure is the failure of a failed workflow task (the first event of
-// the normalized history). A mask cannot hide fields one side lacks, so the
-// whole failure is masked; its message is the same on both sides.
-const taskFailure = "history 0/1/failure"
-
-const taskFailureReason = "a JS exception fails the workflow task by a panic of the workflow function, as in every Go SDK workflow; " +
-	"the Go SDK wraps every panic in its workflow panic error, which the failure converter writes as an ApplicationFailure of type PanicError with the goroutine's stack. " +
-	"The worker writes task failures with the failure converter of the client it is given (a Go SDK worker has no option for its own)"
 
 // pending lists, by case, the differences measured that are tsworker bugs
 // still to fix. A pending case's differences are logged and do not fail the

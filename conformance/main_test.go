@@ -22,6 +22,7 @@ import (
 	sdkworker "go.temporal.io/sdk/worker"
 	"go.temporal.io/sdk/workflow"
 
+	tsclient "github.com/tsworker/tsworker/client"
 	"github.com/tsworker/tsworker/devserver"
 	"github.com/tsworker/tsworker/worker"
 )
@@ -101,7 +102,9 @@ func runMain(m *testing.M) int {
 		return 1
 	}
 	defer srv.Stop()
-	c, err := client.Dial(client.Options{HostPort: srv.FrontendHostPort(), Logger: quietLogger{}})
+	// tsworker's client options, as its users dial: they install the failure
+	// converter that writes JS task failures as the TypeScript SDK does.
+	c, err := tsclient.Dial(ctx, tsclient.Options{HostPort: srv.FrontendHostPort(), Logger: quietLogger{}})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1

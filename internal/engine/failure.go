@@ -69,6 +69,8 @@ type WorkflowTaskError struct {
 	// (a timeout, the stack limit): the message then includes the stack,
 	// which tells where the code was.
 	Engine bool
+
+	failure *failurepb.Failure // the failure the TypeScript SDK writes (see Failure)
 }
 
 // Error is the message of the failure the task fails with: the thrown
@@ -93,7 +95,8 @@ func (e *WorkflowTaskError) Detail() string {
 // failure.
 func (r *run) taskFailure(what string, err error) error {
 	if msg, ok := r.uncatchable(err); ok {
-		return &WorkflowTaskError{Workflow: r.workflowType(), Message: msg, Stack: r.lastStack, Engine: true}
+		e := &WorkflowTaskError{Workflow: r.workflowType(), Message: msg, Stack: r.lastStack, Engine: true}
+		return r.taskError(e, &failurepb.Failure{Message: e.Error(), StackTrace: e.Stack}, nil)
 	}
 	var ex *goja.Exception
 	if errors.As(err, &ex) {
@@ -103,7 +106,8 @@ func (r *run) taskFailure(what string, err error) error {
 	if what != "" {
 		msg = what + ": " + msg
 	}
-	return &WorkflowTaskError{Workflow: r.workflowType(), Message: msg}
+	e := &WorkflowTaskError{Workflow: r.workflowType(), Message: msg}
+	return r.taskError(e, &failurepb.Failure{Message: msg}, nil)
 }
 
 func (r *run) taskFailureValue(what string, v goja.Value) error {
@@ -111,7 +115,10 @@ func (r *run) taskFailureValue(what string, v goja.Value) error {
 	if what != "" {
 		msg = what + ": " + msg
 	}
-	return &WorkflowTaskError{Workflow: r.workflowType(), Message: msg, Stack: stack}
+	e := &WorkflowTaskError{Workflow: r.workflowType(), Message: msg, Stack: stack}
+	f := r.errorToFailure(v)
+	f.Message = msg
+	return r.taskError(e, f, nil)
 }
 
 // nonErrorHint is what the TypeScript SDK's failure converter adds to the

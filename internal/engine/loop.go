@@ -2,6 +2,7 @@ package engine
 
 import (
 	"github.com/dop251/goja"
+	failurepb "go.temporal.io/api/failure/v1"
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/tsworker/tsworker/internal/jsruntime"
@@ -64,6 +65,9 @@ type loop struct {
 
 	root     *goja.Promise   // the workflow function's promise, which the loop itself watches
 	rejected []*goja.Promise // rejected promises without a handler, oldest first
+	// shapeFailure completes the failure of a task failure (see
+	// taskfailure.go); set by the run, nil in the probe run of Load.
+	shapeFailure func(e *WorkflowTaskError, f *failurepb.Failure, cause goja.Value)
 
 	sinks *sinkQueue // sink calls to make when the JS work that made them is over; nil until one
 }
@@ -191,9 +195,7 @@ func (l *loop) turnEnded() {
 	if len(l.rejected) == 0 {
 		return
 	}
-	p := l.rejected[0]
-	msg, stack := describeRejection(l.vm, p.Result())
-	panic(&WorkflowTaskError{Workflow: l.workflowType(), Message: "Unhandled Promise rejection: " + msg, Stack: stack})
+	panic(l.unhandledRejection(l.rejected[0].Result()))
 }
 
 // describeRejection renders a rejection reason as Node's `${err}` does (an
@@ -285,7 +287,8 @@ func (l *loop) js(fn func()) {
 		p := recover()
 		l.flushSinks()
 		if reason != nil {
-			panic(&WorkflowTaskError{Workflow: l.workflowType(), Message: reason.Error(), Stack: l.lastStack, Engine: true})
+			e := &WorkflowTaskError{Workflow: l.workflowType(), Message: reason.Error(), Stack: l.lastStack, Engine: true}
+			panic(l.taskError(e, &failurepb.Failure{Message: e.Error(), StackTrace: e.Stack}, nil))
 		}
 		if p != nil {
 			panic(p)

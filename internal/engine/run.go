@@ -79,6 +79,7 @@ func newRun(ctx workflow.Context, w *Workflows, in *inbound) *run {
 	r.root = &asyncCtx{scope: &scope{ctx: ctx, cancellable: true}}
 	r.cur = r.root
 	r.loop.init(ctx, rt, w.opts.Limits.withDefaults(), r.workflowCancelled)
+	r.loop.shapeFailure = r.shapeFailure
 	if w.metrics != nil {
 		r.tm = w.metrics.runStarted(info.WorkflowType.Name)
 		r.wd.timed = r.tm != nil
