@@ -26,7 +26,6 @@ import (
 	"github.com/tsworker/tsworker/cli/dev"
 	"github.com/tsworker/tsworker/client"
 	"github.com/tsworker/tsworker/devserver"
-	"github.com/tsworker/tsworker/worker"
 )
 
 const workflows = "testdata/workflows.ts"
@@ -765,13 +764,6 @@ func TestInit(t *testing.T) {
 // its parameters would be undefined.
 func TestDevRunMissingInput(t *testing.T) {
 	t.Parallel()
-	wfs, err := worker.Load(workflows)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, ok := any(wfs).(interface{ Arity(string) int }); !ok {
-		t.Skip("the loaded workflows do not report their arity (Workflows.Arity)")
-	}
 	_, errOut, err := tsworker(t, "dev", workflows, "--headless", "--port", "0", "--log-level", "off", "--run", "pair")
 	if err != nil {
 		t.Fatal(err)

@@ -168,7 +168,7 @@ func runDev(ctx context.Context, stdout, stderr io.Writer, startServer devhook.S
 		if err := checkExported(src, f.run); err != nil {
 			return err
 		}
-		if n := arity(src, f.run); n > 0 && argsJSON == "" {
+		if n := src.wfs.Arity(f.run); n > 0 && argsJSON == "" {
 			fmt.Fprintf(stderr, "warning: workflow %s takes %d %s and --input is missing, so %s undefined; pass --input JSON\n",
 				f.run, n, plural(n, "argument", "arguments"), plural(n, "it gets", "they get"))
 		}
@@ -285,15 +285,6 @@ type existingServer string
 func (s existingServer) FrontendHostPort() string { return string(s) }
 func (existingServer) UIAddress() string          { return "" }
 func (existingServer) Stop()                      {}
-
-// arity is the number of parameters a workflow function declares (its
-// length in JS), or 0 when the loaded workflows do not say.
-func arity(src *source, workflowType string) int {
-	if a, ok := any(src.wfs).(interface{ Arity(name string) int }); ok {
-		return a.Arity(workflowType)
-	}
-	return 0
-}
 
 // checkPortFree reports a port something else listens on, saying what to do.
 func checkPortFree(ip string, port int, flag string) error {

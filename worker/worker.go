@@ -151,6 +151,8 @@ func (lo LoadOptions) engineOptions(name string) engine.Options {
 // test environments. Its methods:
 //
 //   - Names() []string: the workflow types, sorted;
+//   - Arity(name string) int: the number of parameters a workflow type's
+//     function declares (its length in JS);
 //   - Register(reg WorkflowRegistry): registers every workflow type on a Go
 //     SDK worker, WorkflowReplayer or test environment, which must also
 //     have Interceptor() among its interceptors, last (New does both);

@@ -79,7 +79,7 @@ type Workflows struct {
 	prog        *jsruntime.Program
 	classesProg *goja.Program
 	names       []string
-	known       map[string]bool
+	arity       map[string]int // workflow type -> the function's length
 	opts        Options
 	metrics     *workflowsMetrics // nil without a metrics handler
 }
@@ -101,7 +101,7 @@ func Load(code []byte, opts Options) (*Workflows, error) {
 	if err != nil {
 		return nil, fmt.Errorf("compile built-in classes: %w", err)
 	}
-	w := &Workflows{prog: prog, classesProg: classes, opts: opts, known: map[string]bool{}}
+	w := &Workflows{prog: prog, classesProg: classes, opts: opts, arity: map[string]int{}}
 	r := newProbeRun(w)
 	var exports *goja.Object
 	err = func() (err error) {
@@ -134,7 +134,11 @@ func Load(code []byte, opts Options) (*Workflows, error) {
 	}
 	w.names = r.rt.WorkflowNames(exports)
 	for _, k := range w.names {
-		w.known[k] = true
+		n := int64(0)
+		// length is a plain property of a function unless the code
+		// redefined it: a throwing getter counts as no parameters.
+		_ = r.vm.Try(func() { n = exports.Get(k).ToObject(r.vm).Get("length").ToInteger() })
+		w.arity[k] = int(max(0, min(n, maxArgs)))
 	}
 	if len(w.names) == 0 {
 		return nil, fmt.Errorf("load %s: no workflows: the file exports no functions; export each workflow, e.g. `export async function myWorkflow() {}`", opts.Name)
@@ -156,6 +160,18 @@ func (w *Workflows) ExecutionTimeout() time.Duration {
 
 // Names returns the workflow types, sorted.
 func (w *Workflows) Names() []string { return append([]string(nil), w.names...) }
+
+// Arity returns the number of parameters the function of a workflow type
+// declares (its length in JS: parameters before the first one with a
+// default value or a rest parameter), or 0 for a type the bundle does not
+// export. Tools use it to warn about missing arguments.
+func (w *Workflows) Arity(name string) int { return w.arity[name] }
+
+// known tells a workflow type the bundle exports.
+func (w *Workflows) known(name string) bool {
+	_, ok := w.arity[name]
+	return ok
+}
 
 // Register registers the bundle's workflows on reg (a worker, replayer or
 // test environment). Runs also need the Interceptor installed on the same
@@ -183,7 +199,7 @@ type ctxKey struct{}
 func (w *Workflows) execute(ctx workflow.Context, input converter.EncodedValues) (converter.RawValue, error) {
 	info := workflow.GetInfo(ctx)
 	name := info.WorkflowType.Name
-	if !w.known[name] {
+	if !w.known(name) {
 		panic(fmt.Errorf("Failed to initialize workflow of type '%s': no such function is exported by the workflow bundle %s (exported workflows: %s)",
 			name, w.opts.Name, strings.Join(w.names, ", ")))
 	}

@@ -264,3 +264,21 @@ func TestUnhandledRejection(t *testing.T) {
 		}
 	})
 }
+
+// Arity is each workflow function's length, as JS counts parameters.
+func TestArity(t *testing.T) {
+	code := `var __tsworker_exports = {
+		none: async function () {}, two: async function (a, b) {}, defaults: function (a, b = 1, c) {},
+		rest: (a, ...more) => a,
+		hostile: Object.defineProperty(function (a) {}, 'length', { get() { throw new Error('no'); } }),
+	};`
+	wfs, err := Load([]byte(code), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string]int{"none": 0, "two": 2, "defaults": 1, "rest": 1, "hostile": 0, "missing": 0} {
+		if got := wfs.Arity(name); got != want {
+			t.Errorf("Arity(%q) = %d, want %d", name, got, want)
+		}
+	}
+}

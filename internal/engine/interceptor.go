@@ -41,12 +41,12 @@ type inbound struct {
 }
 
 func (in *inbound) ExecuteWorkflow(ctx workflow.Context, input *interceptor.ExecuteWorkflowInput) (any, error) {
-	in.js = in.w.known[workflow.GetInfo(ctx).WorkflowType.Name]
+	in.js = in.w.known(workflow.GetInfo(ctx).WorkflowType.Name)
 	return in.Next.ExecuteWorkflow(workflow.WithValue(ctx, ctxKey{}, in), input)
 }
 
 func (in *inbound) HandleSignal(ctx workflow.Context, input *interceptor.HandleSignalInput) error {
-	if !in.js && !in.w.known[workflow.GetInfo(ctx).WorkflowType.Name] {
+	if !in.js && !in.w.known(workflow.GetInfo(ctx).WorkflowType.Name) {
 		return in.Next.HandleSignal(ctx, input)
 	}
 	in.pending = append(in.pending, signal{name: input.SignalName, payloads: in.decodeSignal(input.Arg)})
