@@ -89,7 +89,6 @@ var accepted = []acceptedDifference{
 var pending = map[string]string{
 	"malformedArgs":         "the task failure's message is goja's JSON.parse text, \"invalid character 'n'\" (TS: V8's \"Expected property name or '}' in JSON at position 1\"); the rest of the task failure differs as accepted for throwError",
 	"cancelBeforeScheduled": "an activity cancelled in the workflow task that scheduled it is still scheduled, then cancel-requested, and takes ID \"1\" in history (TS never schedules it: its ID \"1\" is used up and the next activity is \"2\"); the Go SDK sends both commands",
-	"childrenBasic":         "the raw failure (err.failure) of the child's ApplicationFailure carries the whole stack_trace, whose frames differ between runtimes (goja frames in tsworker-classes.js; Node frames with the machine's node_modules paths): the suite should compare its first line only, as it does for failures in history",
 }
 
 // acceptedFor returns the path patterns accepted for case name.

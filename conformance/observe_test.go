@@ -462,9 +462,48 @@ func plain(v any, token string) any {
 	if err := json.Unmarshal(b, &out); err != nil {
 		return fmt.Sprintf("undecodable: %v", err)
 	}
-	return mapStrings(out, func(s string) string {
+	out = mapStrings(out, func(s string) string {
 		return uuidRE.ReplaceAllString(strings.ReplaceAll(s, token, "~RT"), "<uuid>")
 	})
+	return normalizeRawFailures(out, false)
+}
+
+// eventIDFields are the fields of a raw failure's info that point at
+// history events.
+var eventIDFields = map[string]bool{"scheduledEventId": true, "startedEventId": true, "initiatedEventId": true}
+
+// normalizeRawFailures normalizes, in both runtimes' observations alike, the
+// raw failures workflow code sees (err.failure: the failure proto as JSON,
+// under a "failure" key, with its cause chain) where they can never match or
+// depend on how workflow tasks fall rather than on the runtime:
+//   - stackTrace keeps its first line (stackHead), as failures in history
+//     do: the frames are goja's or V8's, in the bundler's file names, and
+//     Node's carry the machine's installation paths;
+//   - the event IDs of failure infos (scheduledEventId, startedEventId,
+//     initiatedEventId) become "<event id>" when set: their values count
+//     every event before them, workflow task events included, and how many
+//     workflow tasks a run takes depends on when the driver's messages and
+//     the activities' results reach the server. Whether one is set still
+//     compares.
+func normalizeRawFailures(v any, inFailure bool) any {
+	switch x := v.(type) {
+	case []any:
+		for i := range x {
+			x[i] = normalizeRawFailures(x[i], inFailure)
+		}
+	case map[string]any:
+		for k, e := range x {
+			switch s, isStr := e.(string); {
+			case inFailure && k == "stackTrace" && isStr:
+				x[k] = stackHead(s)
+			case inFailure && eventIDFields[k] && isStr && s != "" && s != "0":
+				x[k] = "<event id>"
+			default:
+				x[k] = normalizeRawFailures(e, inFailure || k == "failure")
+			}
+		}
+	}
+	return v
 }
 
 func mapStrings(v any, f func(string) string) any {
