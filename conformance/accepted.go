@@ -87,7 +87,6 @@ var accepted = []acceptedDifference{
 // still to fix. A pending case's differences are logged and do not fail the
 // test; a pending case that matches fails, so that it leaves this list.
 var pending = map[string]string{
-	"malformedArgs":         "the task failure's message is goja's JSON.parse text, \"invalid character 'n'\" (TS: V8's \"Expected property name or '}' in JSON at position 1\"); the rest of the task failure differs as accepted for throwError",
 	"cancelBeforeScheduled": "an activity cancelled in the workflow task that scheduled it is still scheduled, then cancel-requested, and takes ID \"1\" in history (TS never schedules it: its ID \"1\" is used up and the next activity is \"2\"); the Go SDK sends both commands",
 }
 

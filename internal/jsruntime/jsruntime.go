@@ -118,6 +118,7 @@ func New(env Env) *Runtime {
 			return goja.Undefined()
 		})
 	}
+	r.installJSONParse()
 	r.installLazyGlobals()
 	return r
 }
