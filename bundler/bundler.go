@@ -33,6 +33,12 @@ type Options struct {
 	// Minify shrinks the output. Optional; stack traces stay readable
 	// through the source map either way.
 	Minify bool
+	// PayloadConverter is a module exporting payloadConverter, a
+	// PayloadConverter built with the classes of @temporalio/common (the
+	// TypeScript SDK's payloadConverterPath), bundled with the workflows:
+	// every value into and out of the workflows then goes through it.
+	// Optional; default: the default payload converter, in Go.
+	PayloadConverter string
 }
 
 // Message is a problem found while bundling, at a place in the source.
@@ -150,8 +156,18 @@ func Bundle(opts Options) Result {
 	build.Banner = map[string]string{"js": BundleBanner}
 	build.Sourcemap = api.SourceMapExternal
 	build.SourcesContent = api.SourcesContentInclude
+	contents := exportsEntry(abs, metafileExports(out.Metafile))
+	if opts.PayloadConverter != "" {
+		pc, err := filepath.Abs(opts.PayloadConverter)
+		if err != nil {
+			res.Errors = []Message{{Text: err.Error()}}
+			return res
+		}
+		q, _ := json.Marshal(filepath.ToSlash(pc))
+		contents += fmt.Sprintf("import { payloadConverter as __pc } from %s;\nglobalThis.%s = __pc;\n", q, jsruntime.PayloadConverterGlobal)
+	}
 	build.Stdin = &api.StdinOptions{
-		Contents:   exportsEntry(abs, metafileExports(out.Metafile)),
+		Contents:   contents,
 		ResolveDir: filepath.Dir(abs),
 		Sourcefile: "tsworker-entry.js",
 		Loader:     api.LoaderJS,

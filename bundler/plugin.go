@@ -54,6 +54,9 @@ func builtinModules() api.Plugin {
 		Name: "tsworker",
 		Setup: func(b api.PluginBuild) {
 			b.OnResolve(api.OnResolveOptions{Filter: `^@temporalio/`}, func(a api.OnResolveArgs) (api.OnResolveResult, error) {
+				if f, ok := wfmodule.Subpaths[a.Path]; ok {
+					return api.OnResolveResult{Path: "@temporalio/workflow/" + f, Namespace: "tsworker"}, nil
+				}
 				if wfmodule.Provides(a.Path) {
 					return api.OnResolveResult{Path: "@temporalio/workflow", Namespace: "tsworker"}, nil
 				}

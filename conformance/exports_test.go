@@ -25,11 +25,7 @@ var impossible = map[string]string{
 // check fails when a name listed here exists.
 var missing = []string{
 	// payload conversion
-	"BinaryPayloadConverter", "CompositePayloadConverter", "DefaultPayloadConverter", "JsonPayloadConverter",
-	"UndefinedPayloadConverter", "RawValue", "rawValueTypeInfo", "defaultPayloadConverter", "defaultDataConverter",
-	"METADATA_ENCODING_KEY", "METADATA_MESSAGE_TYPE_KEY", "encodingKeys", "encodingTypes", "str", "u8",
-	"toPayloads", "toPayloadsWithContext", "toPayloadWithTypeInfo", "fromPayloadsAtIndex", "fromPayloadWithTypeInfo",
-	"arrayFromPayloads", "mapToPayloads", "mapFromPayloads", "convertOptionalToPayload", "createPayloadValidationError",
+	"defaultDataConverter", "createPayloadValidationError",
 	"DefaultFailureConverter", "defaultFailureConverter", "cutoffStackTrace",
 	"ExternalStorage", "ExternalStorageNotConfiguredError", "StorageDriverClaim",
 	// durations and protos

@@ -174,4 +174,3 @@ func TestSinks(t *testing.T) {
 		t.Errorf("%d replayed calls with the sticky cache on", replayed)
 	}
 }
-

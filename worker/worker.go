@@ -57,13 +57,15 @@ type Options struct {
 	// here.
 	Loaded *Workflows
 
-	// WorkflowFailureErrorTypes, DataConverter, MetricsHandler, Limits and
-	// Sinks are the LoadOptions New loads Workflows with; see LoadOptions.
+	// WorkflowFailureErrorTypes, DataConverter, MetricsHandler, Limits,
+	// Sinks and PayloadConverterPath are the LoadOptions New loads Workflows
+	// with; see LoadOptions.
 	WorkflowFailureErrorTypes []string                // see LoadOptions
 	DataConverter             converter.DataConverter // see LoadOptions
 	MetricsHandler            client.MetricsHandler   // see LoadOptions
 	Limits                    Limits                  // see LoadOptions
 	Sinks                     Sinks                   // see LoadOptions
+	PayloadConverterPath      string                  // see LoadOptions
 
 	// Diagnostics, also given to the client (Diagnostics.ClientOptions),
 	// makes workflow tasks failed by non-determinism say which history event
@@ -83,9 +85,9 @@ type Options struct {
 // loadOptions returns the load options of o, and whether any is set.
 func (o Options) loadOptions() (LoadOptions, bool) {
 	lo := LoadOptions{WorkflowFailureErrorTypes: o.WorkflowFailureErrorTypes, DataConverter: o.DataConverter,
-		MetricsHandler: o.MetricsHandler, Limits: o.Limits, Sinks: o.Sinks}
+		MetricsHandler: o.MetricsHandler, Limits: o.Limits, Sinks: o.Sinks, PayloadConverterPath: o.PayloadConverterPath}
 	set := len(lo.WorkflowFailureErrorTypes) > 0 || lo.DataConverter != nil || lo.MetricsHandler != nil ||
-		lo.Limits != (Limits{}) || len(lo.Sinks) > 0
+		lo.Limits != (Limits{}) || len(lo.Sinks) > 0 || lo.PayloadConverterPath != ""
 	return lo, set
 }
 
@@ -122,6 +124,17 @@ type LoadOptions struct {
 	// LoggerSink receives the workflow module's log calls, which otherwise
 	// go to the Go SDK's replay-aware workflow logger. Optional.
 	Sinks Sinks
+	// PayloadConverterPath is a module exporting payloadConverter, as the
+	// TypeScript SDK's payloadConverterPath: a converter built with
+	// @temporalio/common's classes (CompositePayloadConverter,
+	// UndefinedPayloadConverter, JsonPayloadConverter, ...) or any object with
+	// toPayload and fromPayload. Load bundles it with the workflows, and
+	// every value into and out of them goes through it (arguments, results,
+	// signals, queries, updates, memos, failure details), but search
+	// attributes. Go code on the other side (activities, clients) must agree
+	// with its payloads; a prebuilt bundle (LoadBundle) carries the converter
+	// it was built with. Optional; default: the default payload converter.
+	PayloadConverterPath string
 }
 
 // Sinks, Sink and SinkCall: see LoadOptions.Sinks.
@@ -174,7 +187,7 @@ type Limits = engine.Limits
 // name the file and line.
 func Load(path string, opts ...LoadOptions) (*Workflows, error) {
 	start := time.Now()
-	res := bundler.Bundle(bundler.Options{Entry: path})
+	res := bundler.Bundle(bundler.Options{Entry: path, PayloadConverter: firstOpts(opts).PayloadConverterPath})
 	if err := res.Err(); err != nil {
 		return nil, err
 	}
@@ -223,7 +236,7 @@ func New(c client.Client, taskQueue string, opts Options) (*Worker, error) {
 	case wfs != nil && opts.Workflows != "":
 		err = fmt.Errorf("both Options.Workflows (%s) and Options.Loaded are set; set one", opts.Workflows)
 	case wfs != nil && loSet:
-		err = errors.New("Options.Loaded is set with load options (WorkflowFailureErrorTypes, DataConverter, MetricsHandler, Limits, Sinks), " +
+		err = errors.New("Options.Loaded is set with load options (WorkflowFailureErrorTypes, DataConverter, MetricsHandler, Limits, Sinks, PayloadConverterPath), " +
 			"which apply only to Options.Workflows: give them to Load or LoadBundle")
 	case wfs != nil:
 	case opts.Workflows != "":

@@ -12,11 +12,12 @@ import (
 	"github.com/dop251/goja"
 
 	"github.com/tsworker/tsworker/bundler"
+	"github.com/tsworker/tsworker/internal/jsruntime"
 	"github.com/tsworker/tsworker/internal/wfmodule"
 )
 
 // Builtin bundles `export * from '@temporalio/workflow'` and evaluates the
-// bundle in a VM whose host functions are stubs, and returns the names the
+// bundle in a sandbox runtime whose host functions are stubs, and returns the names the
 // module exports, sorted. Evaluating the bundle, rather than reading the
 // module's source, counts exactly what workflow code can import.
 func Builtin() ([]string, error) {
@@ -33,7 +34,9 @@ func Builtin() ([]string, error) {
 	if err := res.Err(); err != nil {
 		return nil, fmt.Errorf("list the built-in module's exports: %w", err)
 	}
-	vm := goja.New()
+	// The sandbox's runtime: the module's values may use its globals
+	// (TextEncoder) when evaluated.
+	vm := jsruntime.New(jsruntime.Env{Log: func(string, string) {}}).VM
 	stub := `globalThis.` + wfmodule.HostGlobal + ` = { fn: () => function () {}, cls: () => class {} };`
 	if _, err := vm.RunString(stub); err != nil {
 		return nil, fmt.Errorf("list the built-in module's exports: %w", err)

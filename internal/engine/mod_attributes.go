@@ -166,7 +166,7 @@ func (r *run) searchAttributeMap(o *goja.Object) map[string]any {
 		if v, ok := o.Get(k).(*goja.Object); !ok || v.ClassName() != "Array" {
 			r.throwValueError("SearchAttribute value must be an array")
 		}
-		p, err := r.rt.ToPayload(o.Get(k))
+		p, err := r.rt.ToPayloadDefault(o.Get(k))
 		if err != nil {
 			panic(r.vm.NewTypeError("search attribute %s: %v", k, err))
 		}
@@ -296,7 +296,7 @@ func (r *run) typedSearchAttributes(sa *commonpb.SearchAttributes) goja.Value {
 	pairs := make([]any, 0, len(names))
 	for _, name := range names {
 		p := fields[name]
-		v, err := r.rt.FromPayload(p)
+		v, err := r.rt.FromPayloadDefault(p)
 		if err != nil {
 			continue
 		}

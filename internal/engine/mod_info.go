@@ -122,7 +122,10 @@ func (r *run) date(t time.Time) goja.Value {
 func (r *run) searchAttributesJS(sa *commonpb.SearchAttributes) *goja.Object {
 	o := r.vm.NewObject()
 	for k, p := range sa.GetIndexedFields() {
-		v := r.payloadToJS(p)
+		v, err := r.rt.FromPayloadDefault(p) // search attributes are JSON, whatever the payload converter
+		if err != nil {
+			v = goja.Undefined()
+		}
 		if obj, ok := v.(*goja.Object); !ok || obj.ClassName() != "Array" {
 			v = r.vm.NewArray(v)
 		}

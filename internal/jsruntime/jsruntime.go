@@ -68,6 +68,7 @@ type Runtime struct {
 	fnToString goja.Callable
 	web        goja.Callable // web.js's builder, once a web global is touched
 	host       goja.Value    // web.js's host functions
+	conv       *jsConverter  // the bundle's payload converter, if it has one
 }
 
 // New creates a runtime with deterministic globals. The program is not run
@@ -142,6 +143,9 @@ func (r *Runtime) newConsole(log func(level, msg string)) goja.Value {
 func (r *Runtime) Run(p *Program, exportsName string) (*goja.Object, error) {
 	if _, err := r.VM.RunProgram(p.prog); err != nil {
 		return nil, err
+	}
+	if err := r.installConverter(); err != nil {
+		return nil, fmt.Errorf("%s: %w", p.Name, err)
 	}
 	v := r.VM.Get(exportsName)
 	if v == nil || goja.IsUndefined(v) || goja.IsNull(v) {

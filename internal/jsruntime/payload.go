@@ -19,10 +19,28 @@ const (
 
 var bytesType = reflect.TypeOf([]byte(nil))
 
-// ToPayload encodes a JS value as the TypeScript SDK's default payload
-// converter does: undefined as binary/null, a Uint8Array as binary/plain,
-// anything else as JSON.
+// ToPayload encodes a JS value with the bundle's payload converter (see
+// PayloadConverterGlobal) if it has one, else as ToPayloadDefault.
 func (r *Runtime) ToPayload(v goja.Value) (*commonpb.Payload, error) {
+	if r.conv != nil {
+		return r.conv.toPayload(v)
+	}
+	return r.ToPayloadDefault(v)
+}
+
+// FromPayload decodes a payload with the bundle's payload converter if it
+// has one, else as FromPayloadDefault.
+func (r *Runtime) FromPayload(p *commonpb.Payload) (goja.Value, error) {
+	if r.conv != nil {
+		return r.conv.fromPayload(p)
+	}
+	return r.FromPayloadDefault(p)
+}
+
+// ToPayloadDefault encodes a JS value as the TypeScript SDK's default payload
+// converter does: undefined as binary/null, a Uint8Array as binary/plain,
+// anything else as JSON. Search attributes are always encoded so.
+func (r *Runtime) ToPayloadDefault(v goja.Value) (*commonpb.Payload, error) {
 	if v == nil || goja.IsUndefined(v) {
 		return &commonpb.Payload{Metadata: map[string][]byte{metadataKey: []byte(EncodingNull)}}, nil
 	}
@@ -46,10 +64,10 @@ func (r *Runtime) ToPayload(v goja.Value) (*commonpb.Payload, error) {
 	}, nil
 }
 
-// FromPayload decodes a payload into a JS value: binary/null (and a missing
-// payload) as undefined, binary/plain as a Uint8Array, JSON as JSON.parse
-// would.
-func (r *Runtime) FromPayload(p *commonpb.Payload) (goja.Value, error) {
+// FromPayloadDefault decodes a payload into a JS value as the TypeScript
+// SDK's default payload converter does: binary/null (and a missing payload)
+// as undefined, binary/plain as a Uint8Array, JSON as JSON.parse would.
+func (r *Runtime) FromPayloadDefault(p *commonpb.Payload) (goja.Value, error) {
 	if p == nil {
 		return goja.Undefined(), nil
 	}

@@ -335,6 +335,93 @@ export interface PayloadConverter {
   fromPayload<T>(payload: Payload): T;
 }
 
+/** A payload encoding: 'binary/null', 'binary/plain', 'json/plain', ... */
+export type EncodingType = string;
+
+/** A converter of one encoding, part of a CompositePayloadConverter: toPayload returns undefined for values it does not take. */
+export interface PayloadConverterWithEncoding {
+  readonly encodingType: EncodingType;
+  toPayload<T>(value: T): Payload | undefined;
+  fromPayload<T>(payload: Payload): T;
+}
+
+/** The metadata key of a payload's encoding. */
+export declare const METADATA_ENCODING_KEY = 'encoding';
+/** The metadata key of a protobuf payload's message type. */
+export declare const METADATA_MESSAGE_TYPE_KEY = 'messageType';
+/** The payload encodings of the SDKs. */
+export declare const encodingTypes: {
+  readonly METADATA_ENCODING_NULL: 'binary/null';
+  readonly METADATA_ENCODING_RAW: 'binary/plain';
+  readonly METADATA_ENCODING_JSON: 'json/plain';
+  readonly METADATA_ENCODING_PROTOBUF_JSON: 'json/protobuf';
+  readonly METADATA_ENCODING_PROTOBUF: 'binary/protobuf';
+};
+/** encodingTypes as UTF-8 bytes, as payload metadata holds them. */
+export declare const encodingKeys: { readonly [K in keyof typeof encodingTypes]: Uint8Array };
+
+/** Decodes UTF-8 bytes. */
+export declare function str(a: Uint8Array): string;
+/** Encodes a string as UTF-8. */
+export declare function u8(s: string): Uint8Array;
+
+/** Tries each converter in turn to encode a value; decodes with the converter of the payload's encoding. */
+export declare class CompositePayloadConverter implements PayloadConverter {
+  constructor(...converters: PayloadConverterWithEncoding[]);
+  readonly converters: PayloadConverterWithEncoding[];
+  readonly converterByEncoding: Map<string, PayloadConverterWithEncoding>;
+  toPayload<T>(value: T): Payload;
+  fromPayload<T>(payload: Payload): T;
+}
+/** Encodes undefined as binary/null. */
+export declare class UndefinedPayloadConverter implements PayloadConverterWithEncoding {
+  readonly encodingType: 'binary/null';
+  toPayload<T>(value: T): Payload | undefined;
+  fromPayload<T>(payload: Payload): T;
+}
+/** Encodes a Uint8Array as binary/plain. */
+export declare class BinaryPayloadConverter implements PayloadConverterWithEncoding {
+  readonly encodingType: 'binary/plain';
+  toPayload<T>(value: T): Payload | undefined;
+  fromPayload<T>(payload: Payload): T;
+}
+/** Encodes a value as JSON (json/plain). */
+export declare class JsonPayloadConverter implements PayloadConverterWithEncoding {
+  readonly encodingType: 'json/plain';
+  toPayload<T>(value: T): Payload | undefined;
+  fromPayload<T>(payload: Payload): T;
+}
+/** Undefined, binary and JSON, the converter every SDK agrees on. */
+export declare class DefaultPayloadConverter extends CompositePayloadConverter {
+  constructor();
+}
+/** The default payload converter. */
+export declare const defaultPayloadConverter: DefaultPayloadConverter;
+
+/** A value already encoded: converters pass its payload as is. */
+export declare class RawValue<T = unknown> {
+  constructor(value: T, payloadConverter?: PayloadConverter);
+  static fromPayload(p: Payload): RawValue;
+  get payload(): Payload;
+}
+/** Type information asking for a RawValue. */
+export declare const rawValueTypeInfo: unknown;
+
+export declare function toPayloadWithTypeInfo(converter: PayloadConverter, value: unknown, context?: unknown, typeInfo?: unknown): Payload;
+export declare function fromPayloadWithTypeInfo<T>(converter: PayloadConverter, payload: Payload, context?: unknown, typeInfo?: unknown): T;
+/** Encodes values; undefined when there are none. */
+export declare function toPayloads(converter: PayloadConverter, ...values: unknown[]): Payload[] | undefined;
+export declare function toPayloadsWithContext(converter: PayloadConverter, context: unknown, values: unknown[], typeInfo?: unknown[]): Payload[] | undefined;
+export declare function convertOptionalToPayload(converter: PayloadConverter, value: unknown): Payload | null | undefined;
+export declare function mapToPayloads<K extends string>(converter: PayloadConverter, map: Record<K, unknown>): Record<K, Payload>;
+/** Decodes the payload at index; undefined when there is none. */
+export declare function fromPayloadsAtIndex<T>(converter: PayloadConverter, index: number, payloads?: Payload[] | null): T;
+export declare function arrayFromPayloads(converter: PayloadConverter, payloads?: Payload[] | null): unknown[];
+export declare function mapFromPayloads<K extends string>(
+  converter: PayloadConverter,
+  map?: Record<K, Payload> | null,
+): Record<K, unknown> | undefined;
+
 
 // ---- workflows and messages ----------------------------------------------
 

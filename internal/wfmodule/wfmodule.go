@@ -13,8 +13,14 @@ import (
 //go:embed workflow.js
 var Source string
 
-//go:embed common.js
-var common string
+var (
+	//go:embed common.js
+	common string
+	//go:embed converter.js
+	converterJS string
+	//go:embed encoding.js
+	encodingJS string
+)
 
 // File returns the source of a file of the module that workflow.js imports
 // (as "./name.js"), and whether there is one.
@@ -22,8 +28,18 @@ func File(name string) (string, bool) {
 	switch name {
 	case "common.js":
 		return common, true
+	case "converter.js":
+		return converterJS, true
+	case "encoding.js":
+		return encodingJS, true
 	}
 	return "", false
+}
+
+// Subpaths are the subpaths of @temporalio/common that are files of their
+// own, not the module itself, and the file serving each.
+var Subpaths = map[string]string{
+	"@temporalio/common/lib/encoding": "encoding.js",
 }
 
 // HostGlobal is the name of the per-run global object holding the host

@@ -7,6 +7,7 @@
 const h = globalThis.__tsw;
 
 export * from './common.js';
+export * from './converter.js';
 
 export const TemporalFailure = /* @__PURE__ */ h.cls('TemporalFailure');
 export const ApplicationFailure = /* @__PURE__ */ h.cls('ApplicationFailure');
