@@ -72,14 +72,6 @@ func TestDevLogOff(t *testing.T) {
 	}
 }
 
-func TestCleanStack(t *testing.T) {
-	in := "Error: boom\n    at fail (tsworker:@temporalio/workflow/failure.js:3:9(7))\n    at main (workflows.ts:4:11(12))\n    at tsworker-classes.js:1:1(2)\n    at workflows.ts:9:3"
-	want := "Error: boom\n    at main (workflows.ts:4:11)\n    at workflows.ts:9:3"
-	if got := cleanStack(in); got != want {
-		t.Errorf("cleanStack:\n%s\nwant:\n%s", got, want)
-	}
-}
-
 func TestWriteCodeFrames(t *testing.T) {
 	err := &bundleError{err: errors.New("bundle w.ts: ..."), msgs: []bundler.Message{
 		{File: "w.ts", Line: 3, Column: 10, LineText: "\treturn 1 +;", Text: `Unexpected ";"`},

@@ -5,12 +5,13 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"regexp"
 	"strings"
 	"sync"
 	"sync/atomic"
 
 	sdklog "go.temporal.io/sdk/log"
+
+	"github.com/tsworker/tsworker/internal/jsstack"
 )
 
 // devLog is the Go SDK logger of `tsworker dev`, and what it learnt from
@@ -56,7 +57,7 @@ type jsFailure struct {
 // newJSFailure reads the engine's record of a JS task failure: the error's
 // message and its JS stack.
 func newJSFailure(errMsg, stack string) jsFailure {
-	stack = cleanStack(stack)
+	stack = jsstack.Clean(stack)
 	lines := strings.Split(stack, "\n")
 	head := strings.TrimSpace(lines[0])
 	if head == "" || !strings.Contains(head, errMsg) {
@@ -225,25 +226,6 @@ func (f jsFailure) at() string {
 		return ""
 	}
 	return " at " + f.where
-}
-
-// gojaOffset is the program counter goja writes after a stack frame's
-// column, "file.ts:3:5(12)".
-var gojaOffset = regexp.MustCompile(`(:\d+:\d+)\(\d+\)`)
-
-// cleanStack removes from a JS stack what says nothing to its author: the
-// program counters goja writes after positions, and the frames of
-// tsworker's built-in @temporalio/workflow module.
-func cleanStack(s string) string {
-	lines := strings.Split(s, "\n")
-	out := lines[:0]
-	for _, l := range lines {
-		if strings.Contains(l, "tsworker:@temporalio/") || strings.Contains(l, "tsworker-classes.js") {
-			continue
-		}
-		out = append(out, gojaOffset.ReplaceAllString(l, "$1"))
-	}
-	return strings.Join(out, "\n")
 }
 
 // frameLocation is the file:line:column of a stack line

@@ -14,6 +14,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/tsworker/tsworker/client"
+	"github.com/tsworker/tsworker/internal/jsstack"
 )
 
 // outcome is how a followed workflow ended.
@@ -221,11 +222,11 @@ func summary(f *failurepb.Failure) string {
 func writeFailure(w io.Writer, f *failurepb.Failure) {
 	const indent = "    "
 	for depth := 0; f != nil; depth, f = depth+1, f.GetCause() {
-		lines := strings.Split(strings.TrimRight(cleanStack(f.GetMessage()), "\n"), "\n")
+		lines := strings.Split(strings.TrimRight(jsstack.Clean(f.GetMessage()), "\n"), "\n")
 		head := lines[0]
 		rest := lines[1:]
 		if st := f.GetStackTrace(); st != "" && !isGoStack(st) {
-			stack := strings.Split(cleanStack(st), "\n")
+			stack := strings.Split(jsstack.Clean(st), "\n")
 			// A JS stack starts with "Name: message": a JS error that is
 			// not a Temporal failure (a task failure) reads as in JS.
 			if plainJSError(f) && strings.HasSuffix(stack[0], ": "+head) {

@@ -252,7 +252,8 @@ func (o Options) UsesTLS() bool {
 // SDKOptions returns the Go SDK client options these options stand for,
 // defaults applied. It reads the TLS files. Its failure converter is
 // FailureConverter around the one of Options.SDK, so that workers of the
-// client write JS task failures as the TypeScript SDK does.
+// client write JS task failures as the TypeScript SDK does, and its data
+// converter StackTraceConverter around the one of Options.SDK.
 func (o Options) SDKOptions() (sdkclient.Options, error) {
 	o = o.WithDefaults()
 	so := o.SDK
@@ -280,6 +281,7 @@ func (o Options) SDKOptions() (sdkclient.Options, error) {
 		so.Credentials = sdkclient.NewAPIKeyStaticCredentials(o.APIKey)
 	}
 	so.FailureConverter = FailureConverter(so.FailureConverter)
+	so.DataConverter = StackTraceConverter(so.DataConverter)
 	if so.SdkName == "" {
 		// The worker heartbeats the server keeps (and its Web UI's worker
 		// views show) name the SDK: tsworker, on the Go SDK's core.

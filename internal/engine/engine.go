@@ -26,6 +26,7 @@ import (
 
 	"github.com/tsworker/tsworker/bundler"
 	"github.com/tsworker/tsworker/internal/jsruntime"
+	"github.com/tsworker/tsworker/internal/jsstack"
 	"github.com/tsworker/tsworker/internal/wfmodule"
 )
 
@@ -97,7 +98,7 @@ func Load(code []byte, opts Options) (*Workflows, error) {
 	if err != nil {
 		return nil, err
 	}
-	classes, err := goja.Compile("tsworker-classes.js", wfmodule.Classes, false)
+	classes, err := goja.Compile(jsstack.ClassesFile, wfmodule.Classes, false)
 	if err != nil {
 		return nil, fmt.Errorf("compile built-in classes: %w", err)
 	}
@@ -273,7 +274,7 @@ func jsErrorString(err error) string {
 	if errors.As(err, &ex) {
 		if o, ok := ex.Value().(*goja.Object); ok {
 			if st := o.Get("stack"); st != nil && !goja.IsUndefined(st) && st.String() != "" {
-				return st.String()
+				return jsstack.Clean(st.String())
 			}
 		}
 		return ex.Error()
@@ -292,8 +293,7 @@ func SourceLocation(ctx workflow.Context) string {
 	}
 	for _, f := range in.run.vm.CaptureCallStack(16, nil) {
 		pos := f.Position()
-		if pos.Filename == "" || pos.Line == 0 || strings.Contains(pos.Filename, "@temporalio/workflow") ||
-			strings.HasSuffix(pos.Filename, "tsworker-classes.js") {
+		if pos.Filename == "" || pos.Line == 0 || jsstack.BuiltinFile(pos.Filename) {
 			continue
 		}
 		return fmt.Sprintf("%s:%d:%d", pos.Filename, pos.Line, pos.Column)

@@ -16,6 +16,8 @@ import (
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/durationpb"
+
+	"github.com/tsworker/tsworker/internal/jsstack"
 )
 
 // failureClasses are the run's failure constructors, registered by the
@@ -132,7 +134,7 @@ func (r *run) thrownMessage(v goja.Value) (msg, stack string) {
 	if o, ok := v.(*goja.Object); ok && r.isError(o) {
 		_ = r.vm.Try(func() {
 			msg = str2(o.Get("message"))
-			stack = str2(o.Get("stack"))
+			stack = jsstack.Clean(str2(o.Get("stack")))
 		})
 		return msg, stack
 	}
@@ -186,7 +188,7 @@ func (r *run) describe(v goja.Value) (msg, stack string) {
 		msg = name.String() + ": " + msg
 	}
 	if st := o.Get("stack"); st != nil && !goja.IsUndefined(st) {
-		stack = st.String()
+		stack = jsstack.Clean(st.String())
 	}
 	return msg, stack
 }
@@ -387,7 +389,7 @@ func (r *run) errorToFailure(v goja.Value) *failurepb.Failure {
 		return orig
 	}
 	get := func(k string) goja.Value { return o.Get(k) }
-	f := &failurepb.Failure{Message: str2(get("message")), StackTrace: str2(get("stack")), Source: failureSource,
+	f := &failurepb.Failure{Message: str2(get("message")), StackTrace: jsstack.Clean(str2(get("stack"))), Source: failureSource,
 		Cause: r.causeFailure(o)}
 	switch {
 	case r.vm.InstanceOf(o, c.activity):

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/dop251/goja"
+
+	"github.com/tsworker/tsworker/internal/jsstack"
 )
 
 // Limits bound what one run's JavaScript may do in one go. A run over a
@@ -190,12 +192,12 @@ func (l *loop) uncatchable(err error) (msg string, ok bool) {
 // shortStack drops a stack's first line (the message) and keeps at most 12
 // frames.
 func shortStack(s string) string {
-	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
-	if len(lines) > 0 && !strings.HasPrefix(lines[0], "\tat ") {
+	lines := strings.Split(jsstack.Clean(s), "\n")
+	if len(lines) > 0 && !strings.HasPrefix(lines[0], "    at ") {
 		lines = lines[1:]
 	}
 	if len(lines) > 12 {
-		lines = append(lines[:12], fmt.Sprintf("\t... %d more frames", len(lines)-12))
+		lines = append(lines[:12], fmt.Sprintf("    ... %d more frames", len(lines)-12))
 	}
 	return strings.Join(lines, "\n")
 }

@@ -6,6 +6,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/tsworker/tsworker/internal/jsruntime"
+	"github.com/tsworker/tsworker/internal/jsstack"
 )
 
 // loop owns one run's JavaScript event loop: the VM, the selector the run
@@ -209,7 +210,7 @@ func describeRejection(vm *goja.Runtime, v goja.Value) (msg, stack string) {
 		msg = "(a value whose toString throws)"
 	}
 	if o, ok := v.(*goja.Object); ok {
-		_ = vm.Try(func() { stack = str2(o.Get("stack")) })
+		_ = vm.Try(func() { stack = jsstack.Clean(str2(o.Get("stack"))) })
 	}
 	return msg, stack
 }

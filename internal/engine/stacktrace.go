@@ -5,25 +5,9 @@ import (
 	"strings"
 
 	"go.temporal.io/sdk/workflow"
-)
 
-// The built-in __stack_trace query is answered by the Go SDK itself, before
-// any handler: it prints each coroutine's status, and the status of the
-// run's loop is the name of the selector it is blocked on. So the loop's
-// selector is named after the JS stacks of what the workflow waits on
-// (activities, timers, child workflows, conditions ...), captured where the
-// workflow code asked for them, as the TypeScript SDK captures the stacks of
-// pending promises. The answer then reads:
-//
-//	coroutine root [blocked on JavaScript promises]
-//	    at greet (workflows.ts:12:18)
-//	    at example (workflows.ts:20:9)
-//
-//	[Go selector.Select]:
-//	... Go stack of the loop
-//
-// Stacks are formatted once, when an operation starts; identical stacks
-// (a thousand activities started on one line) count once.
+	"github.com/tsworker/tsworker/internal/jsstack"
+)
 
 // maxStackFrames bounds the frames kept per stack.
 const maxStackFrames = 10
@@ -38,7 +22,7 @@ func (l *loop) waitStack() string {
 		pos := f.Position()
 		name := f.FuncName()
 		switch {
-		case strings.HasSuffix(pos.Filename, "tsworker-classes.js"):
+		case jsstack.BuiltinFile(pos.Filename):
 			continue
 		case pos.Filename == "" && (name == "" || n > 0):
 			continue // only the API function called, such as sleep
@@ -120,7 +104,7 @@ func (l *loop) nameSelector() {
 		return
 	}
 	l.stacksChanged = false
-	name := "selector"
+	name := "" // jsstack.IdleSelectorName
 	if len(l.stacks) > 0 {
 		keys := make([]string, len(l.stacks))
 		for i, sc := range l.stacks {
@@ -138,7 +122,7 @@ func (l *loop) nameSelector() {
 // newLoopSelector makes an empty selector named for __stack_trace.
 func (l *loop) newLoopSelector() workflow.Selector {
 	if l.selName == "" {
-		return workflow.NewSelector(l.ctx)
+		return workflow.NewNamedSelector(l.ctx, jsstack.IdleSelectorName)
 	}
 	return workflow.NewNamedSelector(l.ctx, l.selName)
 }
