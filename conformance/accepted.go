@@ -86,9 +86,7 @@ var accepted = []acceptedDifference{
 // pending lists, by case, the differences measured that are tsworker bugs
 // still to fix. A pending case's differences are logged and do not fail the
 // test; a pending case that matches fails, so that it leaves this list.
-var pending = map[string]string{
-	"cancelBeforeScheduled": "an activity cancelled in the workflow task that scheduled it is still scheduled, then cancel-requested, and takes ID \"1\" in history (TS never schedules it: its ID \"1\" is used up and the next activity is \"2\"); the Go SDK sends both commands",
-}
+var pending = map[string]string{}
 
 // acceptedFor returns the path patterns accepted for case name.
 func acceptedFor(name string) []string {

@@ -285,11 +285,15 @@ func jsErrorString(err error) string {
 // SourceLocation returns where in the workflow code the run that ctx
 // belongs to is now ("workflows.ts:12:5", source-mapped), for tools that
 // observe the run's commands through Go SDK interceptors while JS asks for
-// them, such as replay reports. It returns "" when no JS is running.
+// them, such as replay reports. It returns "" when no JS is running. For a
+// command the engine held (see hold), it is where the JS asked for it.
 func SourceLocation(ctx workflow.Context) string {
 	in, _ := ctx.Value(ctxKey{}).(*inbound)
 	if in == nil || in.run == nil {
 		return ""
+	}
+	if st := in.run.startingStack; st != "" {
+		return stackLocation(st)
 	}
 	for _, f := range in.run.vm.CaptureCallStack(16, nil) {
 		pos := f.Position()

@@ -86,17 +86,17 @@ func (in *inbound) Init(next interceptor.WorkflowOutboundInterceptor) error {
 	return in.Next.Init(out)
 }
 
-// outbound sees the commands a run issues. Before each, it starts the
-// condition timers the run's JS made before it (see timers.startTimers), so
-// that commands reach history in the order the JS issued them.
+// outbound sees the commands a run issues. Before each, it sends the
+// commands the run's JS asked for before it and the engine holds (see
+// hold), so that commands reach history in the order the JS issued them.
 type outbound struct {
 	interceptor.WorkflowOutboundInterceptorBase
 	in *inbound
 }
 
 func (o *outbound) flush() {
-	if r := o.in.run; r != nil {
-		r.startTimers()
+	if r := o.in.run; r != nil && len(r.held) > 0 {
+		r.flushHeld()
 	}
 }
 

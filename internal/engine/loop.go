@@ -104,7 +104,12 @@ func (l *loop) wake() {
 // await adds f to the loop's selector; cb runs on the loop, as JS, when f is
 // ready.
 func (l *loop) await(f workflow.Future, cb func(workflow.Future)) {
-	o := &op{f: f, cb: cb, stack: l.holdStack(l.waitStack())}
+	l.awaitStack(f, l.waitStack(), cb)
+}
+
+// awaitStack is await for an operation asked for at stack (see waitStack).
+func (l *loop) awaitStack(f workflow.Future, stack string, cb func(workflow.Future)) {
+	o := &op{f: f, cb: cb, stack: l.holdStack(stack)}
 	l.ops = append(l.ops, o)
 	l.liveOps++
 	l.addOp(o)

@@ -61,8 +61,17 @@ func (r activities) activity(c goja.FunctionCall) goja.Value {
 			}
 		})
 	}
-	f := workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, opts.ActivityOptions), name, args...)
-	r.await(f, func(f workflow.Future) {
+	// Scheduled once the JS stops running, unless its scope is cancelled
+	// before: see hold.
+	a := &heldActivity{sc: sc, ctx: workflow.WithActivityOptions(ctx, opts.ActivityOptions), name: name, args: args,
+		stack: r.waitStack()}
+	a.onDrop = func(goja.Value) {
+		if !settled {
+			settled = true
+			_ = reject(r.cancelledActivity(name, opts.ActivityID))
+		}
+	}
+	a.cb = func(f workflow.Future) {
 		if settled {
 			return
 		}
@@ -80,7 +89,8 @@ func (r activities) activity(c goja.FunctionCall) goja.Value {
 			return
 		}
 		_ = resolve(r.payloadToJS(raw.Payload()))
-	})
+	}
+	r.hold(a)
 	return r.vm.ToValue(p)
 }
 

@@ -423,7 +423,7 @@ func (r *messages) update(ctx workflow.Context, name string, payloads []*commonp
 	var ret goja.Value
 	r.js(func() { ret, err = h.fn(goja.Undefined(), args...) })
 	r.cur = prev
-	r.startTimers()
+	r.flushHeld()
 	defer r.wake() // state may have changed: let the loop re-check conditions
 	if err != nil {
 		var ex *goja.Exception

@@ -21,8 +21,6 @@ type timers struct {
 	cancels map[int64]workflow.CancelFunc // setTimeout timers still pending, by id
 	lastID  int64
 	conds   []*cond
-	// conditions whose timeout timer is still to be started
-	unstarted []*cond
 }
 
 // cond is a pending condition(): its predicate and the promise to settle.
@@ -30,7 +28,10 @@ type cond struct {
 	fn      goja.Callable
 	resolve func(any) error
 	timed   bool // condition(fn, timeout): resolves true or false
-	// The timeout timer's context and duration, until startTimers starts it.
+	// The timeout timer's scope, context and duration, until the run
+	// sends its held commands (see hold): the TypeScript SDK starts no
+	// timer for a condition that resolves in the activation that made it.
+	sc       *scope
 	timerCtx workflow.Context
 	timeout  time.Duration
 	cancel   workflow.CancelFunc // timeout timer, if any
@@ -161,44 +162,34 @@ func (r *timers) condition(c goja.FunctionCall) goja.Value {
 		_ = reject(reason)
 	})
 	if timed {
-		cd.timerCtx, cd.cancel = workflow.WithCancel(r.scopeCtx())
+		cd.sc = sc
+		cd.timerCtx, cd.cancel = workflow.WithCancel(sc.ctx)
 		cd.timeout = d
-		r.unstarted = append(r.unstarted, cd)
+		r.hold(cd)
 	}
 	r.conds = append(r.conds, cd)
 	return r.vm.ToValue(p)
 }
 
-// startTimers starts the timeout timers of the conditions made since the
-// last call that are still pending. A condition's timer waits until the
-// JS that made it stops running (or issues a command of its own), because
-// the TypeScript SDK sends no timer at all for a condition that resolves in
-// the activation that made it, while the Go SDK would send a start and a
-// cancellation once its timer exists.
-func (r *timers) startTimers() {
-	list := r.unstarted
-	r.unstarted = nil
-	for _, cd := range list {
-		if cd.done {
-			continue
-		}
-		r.await(workflow.NewTimer(cd.timerCtx, sleepDuration(cd.timeout)), func(f workflow.Future) {
-			if cd.done || f.Get(r.ctx, nil) != nil {
-				return
-			}
-			cd.done = true
-			_ = cd.resolve(false)
-		})
+func (cd *cond) heldScope() *scope { return cd.sc }
+
+// start starts the condition's timeout timer, unless it is settled.
+func (cd *cond) start(r *run) {
+	if cd.done {
+		return
 	}
+	r.await(workflow.NewTimer(cd.timerCtx, sleepDuration(cd.timeout)), func(f workflow.Future) {
+		if cd.done || f.Get(r.ctx, nil) != nil {
+			return
+		}
+		cd.done = true
+		_ = cd.resolve(false)
+	})
 }
 
-// startTimers starts the condition timers waiting to be started (see
-// timers.startTimers).
-func (r *run) startTimers() {
-	if r.mods.timers != nil && len(r.mods.timers.unstarted) > 0 {
-		r.mods.timers.startTimers()
-	}
-}
+// drop leaves the timer out: the scope's cancellation rejects the
+// condition (see condition).
+func (cd *cond) drop(*run, goja.Value) {}
 
 // checkConditions settles every condition() whose predicate is now true,
 // until none changes: a resolved condition may make another one true.

@@ -29,8 +29,10 @@ type run struct {
 	classes failureClasses
 	goErrs  map[*goja.Object]error // continue-as-new commands, by their JS object
 
-	fromHistory map[*goja.Object]*failurepb.Failure // failures decoded from history, to rethrow as they came
-	activitySeq int                                 // activities scheduled, local ones included: the next activity ID
+	fromHistory   map[*goja.Object]*failurepb.Failure // failures decoded from history, to rethrow as they came
+	activitySeq   int                                 // activities scheduled, local ones included: the next activity ID
+	held          []heldCommand                       // commands not sent yet (see hold)
+	startingStack string                              // stack of the held command being sent (see SourceLocation)
 
 	failure  goja.Value // a Temporal failure thrown by a handler: fails the workflow
 	readOnly string     // non-empty while a query handler or validator runs
@@ -171,6 +173,7 @@ func (r *run) execute(name string, payloads []*commonpb.Payload) (result convert
 		}
 	}
 	if done {
+		r.flushHeld()
 		r.turnEnded()
 		return result, resErr
 	}
@@ -180,8 +183,8 @@ func (r *run) execute(name string, payloads []*commonpb.Payload) (result convert
 		}
 		if r.mods.timers != nil {
 			r.mods.timers.checkConditions()
-			r.mods.timers.startTimers()
 		}
+		r.flushHeld()
 		if r.failure != nil {
 			result, resErr = r.failValue(r.failure)
 			return true

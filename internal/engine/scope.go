@@ -42,7 +42,7 @@ func (r *run) newScope(parent *scope, cancellable bool) *scope {
 	}
 	if parent.cancellable {
 		if parent.requested {
-			r.cancelScope(s, parent.reason)
+			r.cancelTree(s, parent.reason) // nothing runs in s yet
 		} else {
 			parent.children = append(parent.children, s)
 		}
@@ -51,7 +51,26 @@ func (r *run) newScope(parent *scope, cancellable bool) *scope {
 }
 
 // cancelScope requests cancellation of s and of the scopes that follow it.
+// The commands the JS asked for before and the engine still holds are
+// settled first: those in the scopes cancelled are dropped, the others
+// sent before the cancellation's own commands.
 func (r *run) cancelScope(s *scope, reason goja.Value) {
+	if s.requested {
+		return
+	}
+	var dropped []heldCommand
+	if s.cancellable && len(r.held) > 0 {
+		dropped = r.settleHeld(s)
+	}
+	r.cancelTree(s, reason)
+	// Dropping settles promises, which may run JS: once s is cancelled.
+	for _, c := range dropped {
+		c.drop(r, reason)
+	}
+}
+
+// cancelTree is cancelScope without settling the held commands.
+func (r *run) cancelTree(s *scope, reason goja.Value) {
 	if s.requested {
 		return
 	}
@@ -74,7 +93,7 @@ func (r *run) cancelScope(s *scope, reason goja.Value) {
 	s.children = nil
 	if s.cancellable {
 		for _, c := range children {
-			r.cancelScope(c, reason)
+			r.cancelTree(c, reason)
 		}
 	}
 }

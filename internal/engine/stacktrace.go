@@ -9,6 +9,10 @@ import (
 	"github.com/tsworker/tsworker/internal/jsstack"
 )
 
+// builtinModuleFrame is the location waitStack gives the API function on
+// top of a stack.
+const builtinModuleFrame = "@temporalio/workflow"
+
 // maxStackFrames bounds the frames kept per stack.
 const maxStackFrames = 10
 
@@ -40,7 +44,7 @@ func (l *loop) waitStack() string {
 		b.WriteString("    at ")
 		b.WriteString(name)
 		if pos.Filename == "" {
-			b.WriteString(" (@temporalio/workflow)")
+			b.WriteString(" (" + builtinModuleFrame + ")")
 		} else {
 			b.WriteString(" (")
 			b.WriteString(pos.String())
