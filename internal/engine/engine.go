@@ -83,6 +83,7 @@ type Workflows struct {
 	arity       map[string]int // workflow type -> the function's length
 	opts        Options
 	metrics     *workflowsMetrics // nil without a metrics handler
+	frames      *frameCache       // stacks and positions of the runs' frames
 }
 
 // Load compiles a bundle and finds its workflow types by evaluating it once.
@@ -102,7 +103,7 @@ func Load(code []byte, opts Options) (*Workflows, error) {
 	if err != nil {
 		return nil, fmt.Errorf("compile built-in classes: %w", err)
 	}
-	w := &Workflows{prog: prog, classesProg: classes, opts: opts, arity: map[string]int{}}
+	w := &Workflows{prog: prog, classesProg: classes, opts: opts, arity: map[string]int{}, frames: newFrameCache()}
 	r := newProbeRun(w)
 	var exports *goja.Object
 	err = func() (err error) {
@@ -295,8 +296,10 @@ func SourceLocation(ctx workflow.Context) string {
 	if st := in.run.startingStack; st != "" {
 		return stackLocation(st)
 	}
-	for _, f := range in.run.vm.CaptureCallStack(16, nil) {
-		pos := f.Position()
+	var buf [16]goja.StackFrame
+	frames := in.run.vm.CaptureCallStack(len(buf), buf[:0])
+	for i := range frames {
+		pos := in.run.frames.position(&frames[i])
 		if pos.Filename == "" || pos.Line == 0 || jsstack.BuiltinFile(pos.Filename) {
 			continue
 		}

@@ -64,7 +64,6 @@ type watchdog struct {
 	busy  time.Duration
 
 	mu     sync.Mutex
-	gen    int
 	active bool
 	start  time.Time
 	heap0  uint64 // live heap at the stretch's first tick; 0 before
@@ -83,13 +82,16 @@ func (w *watchdog) enter() {
 	}
 	activeSlices.Add(1)
 	w.mu.Lock()
-	w.gen++
 	w.active = true
 	w.start = time.Now()
 	w.heap0 = 0 // read at the first tick: short stretches never pay for it
 	w.reason = nil
-	gen := w.gen
-	w.timer = time.AfterFunc(watchdogTick, func() { w.check(gen) })
+	// One timer per run, armed again for each stretch.
+	if w.timer == nil {
+		w.timer = time.AfterFunc(watchdogTick, w.check)
+	} else {
+		w.timer.Reset(watchdogTick)
+	}
 	w.mu.Unlock()
 }
 
@@ -103,7 +105,6 @@ func (w *watchdog) leave() error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.active = false
-	w.gen++
 	if w.timed {
 		w.busy += time.Since(w.start)
 	}
@@ -118,10 +119,13 @@ func (w *watchdog) leave() error {
 	return reason
 }
 
-func (w *watchdog) check(gen int) {
+// check runs on the timer's goroutine, every tick while JS runs. A tick
+// of the previous stretch that fired as it ended may come late, during the
+// next one: it then checks that one a little early, which is harmless.
+func (w *watchdog) check() {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if !w.active || gen != w.gen {
+	if !w.active {
 		return
 	}
 	switch {

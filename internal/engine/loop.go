@@ -50,6 +50,7 @@ type loop struct {
 	wd        *watchdog
 	lastStack string       // stack of the last uncatchable error
 	tm        *typeMetrics // metrics of the run's workflow type; nil without metrics
+	frames    *frameCache  // stacks and positions, shared by the runs of the Workflows (see stacktrace.go)
 
 	sel        workflow.Selector
 	wakeCh     workflow.Channel // nudged when a message is queued

@@ -82,6 +82,7 @@ func newRun(ctx workflow.Context, w *Workflows, in *inbound) *run {
 	r.cur = r.root
 	r.loop.init(ctx, rt, w.opts.Limits.withDefaults(), r.workflowCancelled)
 	r.loop.shapeFailure = r.shapeFailure
+	r.loop.frames = w.frames
 	if w.metrics != nil {
 		r.tm = w.metrics.runStarted(info.WorkflowType.Name)
 		r.wd.timed = r.tm != nil

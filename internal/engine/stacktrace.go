@@ -3,7 +3,10 @@ package engine
 import (
 	"slices"
 	"strings"
+	"sync"
 
+	"github.com/dop251/goja"
+	"github.com/dop251/goja/file"
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/tsworker/tsworker/internal/jsstack"
@@ -20,10 +23,28 @@ const maxStackFrames = 10
 // when no JS is on the stack (an operation started from a callback), the
 // stack of the operation whose callback runs.
 func (l *loop) waitStack() string {
+	var buf [stackKeyLen]goja.StackFrame
+	frames := l.vm.CaptureCallStack(maxStackFrames+4, buf[:0])
+	var s string
+	if l.frames == nil || len(frames) > stackKeyLen {
+		s = formatStack(frames, nil)
+	} else {
+		s = l.frames.stack(frames)
+	}
+	if s == "" {
+		return l.cbStack
+	}
+	return s
+}
+
+// formatStack formats frames as waitStack does, with the positions of fc
+// (nil: resolved each time).
+func formatStack(frames []goja.StackFrame, fc *frameCache) string {
 	var b strings.Builder
 	n := 0
-	for _, f := range l.vm.CaptureCallStack(maxStackFrames+4, nil) {
-		pos := f.Position()
+	for i := range frames {
+		f := &frames[i]
+		pos := fc.position(f)
 		name := f.FuncName()
 		switch {
 		case jsstack.BuiltinFile(pos.Filename):
@@ -54,10 +75,74 @@ func (l *loop) waitStack() string {
 			break
 		}
 	}
-	if n == 0 {
-		return l.cbStack
-	}
 	return b.String()
+}
+
+// stackKeyLen is the most frames of a stack frameCache keeps the text of.
+const stackKeyLen = maxStackFrames + 6
+
+// stackKey is a captured stack as a map key: goja's frames are comparable
+// (program, function name, program counter), the rest zero.
+type stackKey [stackKeyLen]goja.StackFrame
+
+// Bounds of a frameCache: code has few places that await, but the stacks
+// leading there may vary without end.
+const (
+	maxCachedStacks    = 2048
+	maxCachedPositions = 8192
+)
+
+// frameCache keeps the formatted stacks of waitStack and the source
+// positions of frames, shared by the runs of one Workflows. goja resolves a
+// frame's position through the bundle's source map, parsing URLs, on every
+// call, while a run awaits at the same few places again and again.
+type frameCache struct {
+	mu        sync.Mutex
+	stacks    map[stackKey]string
+	positions map[goja.StackFrame]file.Position
+}
+
+func newFrameCache() *frameCache {
+	return &frameCache{stacks: map[stackKey]string{}, positions: map[goja.StackFrame]file.Position{}}
+}
+
+// stack returns formatStack(frames), at most stackKeyLen of them.
+func (fc *frameCache) stack(frames []goja.StackFrame) string {
+	var k stackKey
+	copy(k[:], frames)
+	fc.mu.Lock()
+	s, ok := fc.stacks[k]
+	fc.mu.Unlock()
+	if ok {
+		return s
+	}
+	s = formatStack(frames, fc)
+	fc.mu.Lock()
+	if len(fc.stacks) < maxCachedStacks {
+		fc.stacks[k] = s
+	}
+	fc.mu.Unlock()
+	return s
+}
+
+// position returns f's source position; fc may be nil.
+func (fc *frameCache) position(f *goja.StackFrame) file.Position {
+	if fc == nil {
+		return f.Position()
+	}
+	fc.mu.Lock()
+	p, ok := fc.positions[*f]
+	fc.mu.Unlock()
+	if ok {
+		return p
+	}
+	p = f.Position()
+	fc.mu.Lock()
+	if len(fc.positions) < maxCachedPositions {
+		fc.positions[*f] = p
+	}
+	fc.mu.Unlock()
+	return p
 }
 
 // stackCount is one distinct stack of pending operations and how many
