@@ -59,6 +59,7 @@ const maxRecorded = 10000
 // liveRun is what a replaying run asked for so far.
 type liveRun struct {
 	runID      string
+	exec       *execution // the execution of the workflow function recorded
 	commands   []command
 	caughtUpAt int // history length when it first ran past the history
 }
@@ -109,9 +110,26 @@ func (d *Diagnostics) attach(c client.Client) {
 	}
 }
 
-// start, record and end implement commandSink for the workers' recording
-// interceptor.
-func (d *Diagnostics) start(ctx workflow.Context) {
+// execution returns the commandSink of one execution of a workflow
+// function, for the workers' recording interceptor.
+func (d *Diagnostics) execution() commandSink { return &execution{d: d} }
+
+// execution is one execution of a workflow function on a worker. The
+// commands are recorded per execution, not only per run ID: when a run is
+// replayed anew (a worker replaced by one with new code, a cache eviction,
+// a retried task), the execution it replaces unwinds concurrently, and its
+// end must neither close nor take the new execution's record.
+type execution struct {
+	d *Diagnostics
+}
+
+func (e *execution) start(ctx workflow.Context) { e.d.start(ctx, e) }
+func (e *execution) record(ctx workflow.Context, kind, detail string) {
+	e.d.record(ctx, e, kind, detail)
+}
+func (e *execution) end(ctx workflow.Context) { e.d.end(ctx, e) }
+
+func (d *Diagnostics) start(ctx workflow.Context, e *execution) {
 	if !workflow.IsReplaying(ctx) {
 		return // a new run: nothing to compare
 	}
@@ -119,14 +137,17 @@ func (d *Diagnostics) start(ctx workflow.Context) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.ended = slices.DeleteFunc(d.ended, func(r *liveRun) bool { return r.runID == id })
-	d.runs[id] = &liveRun{runID: id}
+	d.runs[id] = &liveRun{runID: id, exec: e}
 }
 
-func (d *Diagnostics) record(ctx workflow.Context, kind, detail string) {
+func (d *Diagnostics) record(ctx workflow.Context, e *execution, kind, detail string) {
 	info := workflow.GetInfo(ctx)
 	id := info.WorkflowExecution.RunID
 	d.mu.Lock()
 	r := d.runs[id]
+	if r != nil && r.exec != e {
+		r = nil // an execution the run's replay replaced
+	}
 	if r != nil && !workflow.IsReplaying(ctx) {
 		// The Go SDK matches the commands of a task against the history
 		// when the whole task has run, so the commands the run makes after
@@ -153,13 +174,13 @@ func (d *Diagnostics) record(ctx workflow.Context, kind, detail string) {
 	d.mu.Unlock()
 }
 
-func (d *Diagnostics) end(ctx workflow.Context) {
+func (d *Diagnostics) end(ctx workflow.Context, e *execution) {
 	id := workflow.GetInfo(ctx).WorkflowExecution.RunID
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	r := d.runs[id]
-	if r == nil {
-		return
+	if r == nil || r.exec != e {
+		return // not replaying, or an execution the run's replay replaced
 	}
 	// The run stopped while replaying: its task probably failed. Keep it
 	// for the failure converter, which runs after.

@@ -106,7 +106,7 @@ func ReplayHistories(ctx context.Context, wfs *Workflows, histories ...History) 
 func replayOne(wfs *Workflows, h History) error {
 	rec := &recorder{}
 	r, err := sdkworker.NewWorkflowReplayerWithOptions(sdkworker.WorkflowReplayerOptions{
-		Interceptors: []interceptor.WorkerInterceptor{&recording{s: rec}, wfs.Interceptor()},
+		Interceptors: []interceptor.WorkerInterceptor{&recording{s: func() commandSink { return rec }}, wfs.Interceptor()},
 		// Runaway JS is stopped by the engine's own execution timeout,
 		// with a message saying so; the Go SDK's one-second deadlock
 		// detector would fire first, on slow machines too.
@@ -507,11 +507,14 @@ func (r *recorder) commands() []command {
 // to a commandSink.
 type recording struct {
 	interceptor.WorkerInterceptorBase
-	s commandSink
+	// s returns the sink of one execution of a workflow function. A run
+	// replayed anew (its cached state dropped) is another execution with
+	// the same run ID, and the previous one may still be unwinding.
+	s func() commandSink
 }
 
 func (r *recording) InterceptWorkflow(ctx workflow.Context, next interceptor.WorkflowInboundInterceptor) interceptor.WorkflowInboundInterceptor {
-	in := &recordingInbound{s: r.s}
+	in := &recordingInbound{s: r.s()}
 	in.Next = next
 	return in
 }

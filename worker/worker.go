@@ -269,7 +269,7 @@ func New(c client.Client, taskQueue string, opts Options) (*Worker, error) {
 	wo.Interceptors = slices.Clip(wo.Interceptors)
 	if d := opts.Diagnostics; d != nil {
 		d.attach(c)
-		wo.Interceptors = append(wo.Interceptors, &recording{s: d})
+		wo.Interceptors = append(wo.Interceptors, &recording{s: d.execution})
 	}
 	wo.Interceptors = append(wo.Interceptors, wfs.InterceptorWith(w.acts.Lookup))
 	w.w = sdkworker.New(c, taskQueue, wo)
