@@ -104,36 +104,56 @@ func ReplayHistories(ctx context.Context, wfs *Workflows, histories ...History) 
 }
 
 func replayOne(wfs *Workflows, h History) error {
-	rec := &recorder{}
-	r, err := sdkworker.NewWorkflowReplayerWithOptions(sdkworker.WorkflowReplayerOptions{
-		Interceptors: []interceptor.WorkerInterceptor{&recording{s: func() commandSink { return rec }}, wfs.Interceptor()},
-		// Runaway JS is stopped by the engine's own execution timeout,
-		// with a message saying so; the Go SDK's one-second deadlock
-		// detector would fire first, on slow machines too.
-		DisableDeadlockDetection: true,
-	})
+	replayErr, err := replayWith(wfs, h, nil)
 	if err != nil {
-		return fmt.Errorf("replay %s: %w", h.Name, err)
+		return err
 	}
-	wfs.Register(r)
-	err = r.ReplayWorkflowHistoryWithOptions(nopLogger{}, h.Events, sdkworker.ReplayWorkflowHistoryOptions{
-		OriginalExecution: workflow.Execution{ID: h.WorkflowID, RunID: h.RunID},
-	})
-	if err == nil {
+	if replayErr == nil {
 		return nil
 	}
-	reason, nondet := replayReason(err)
+	reason, nondet := replayReason(replayErr)
 	if nondet {
 		// The Go SDK's message names the first event it could not match,
 		// sometimes only by number ("lookup failed for scheduledEventID");
 		// say what the history has there and what the code does instead.
+		// The commands the code asks for (and the JS lines asking) are
+		// recorded only now, replaying again: a replay that passes never
+		// pays for them.
+		rec := &recorder{}
+		if _, err := replayWith(wfs, h, rec); err != nil {
+			return err
+		}
 		if diff := firstDifference(historyCommands(h.Events), rec.commands()); diff != "" {
 			reason = "nondeterministic: " + diff + " (Go SDK: " + reason + ")"
 		} else if !strings.Contains(strings.ToLower(reason), "nondeterministic") {
 			reason = "nondeterministic: " + reason
 		}
 	}
-	return &ReplayError{Name: h.Name, WorkflowType: h.WorkflowType(), Nondeterministic: nondet, Reason: reason, Err: err}
+	return &ReplayError{Name: h.Name, WorkflowType: h.WorkflowType(), Nondeterministic: nondet, Reason: reason, Err: replayErr}
+}
+
+// replayWith replays h once with a new Go SDK replayer, its commands
+// recorded into rec if rec is not nil. It returns the replay's error, or
+// err if the replayer could not be made.
+func replayWith(wfs *Workflows, h History, rec *recorder) (replayErr, err error) {
+	var interceptors []interceptor.WorkerInterceptor
+	if rec != nil {
+		interceptors = append(interceptors, &recording{s: func() commandSink { return rec }})
+	}
+	r, err := sdkworker.NewWorkflowReplayerWithOptions(sdkworker.WorkflowReplayerOptions{
+		Interceptors: append(interceptors, wfs.Interceptor()),
+		// Runaway JS is stopped by the engine's own execution timeout,
+		// with a message saying so; the Go SDK's one-second deadlock
+		// detector would fire first, on slow machines too.
+		DisableDeadlockDetection: true,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("replay %s: %w", h.Name, err)
+	}
+	wfs.Register(r)
+	return r.ReplayWorkflowHistoryWithOptions(nopLogger{}, h.Events, sdkworker.ReplayWorkflowHistoryOptions{
+		OriginalExecution: workflow.Execution{ID: h.WorkflowID, RunID: h.RunID},
+	}), nil
 }
 
 var (
