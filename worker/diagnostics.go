@@ -247,7 +247,7 @@ type diagLogger struct {
 }
 
 func (l *diagLogger) Warn(msg string, keyvals ...any) {
-	if msg == "Failed to process workflow task." {
+	if msg == sdkTaskFailedMsg {
 		var t failedTask
 		var err error
 		for i := 0; i+1 < len(keyvals); i += 2 {

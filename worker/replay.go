@@ -8,7 +8,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strings"
 	"sync"
@@ -155,21 +154,6 @@ func replayWith(wfs *Workflows, h History, rec *recorder) (replayErr, err error)
 		OriginalExecution: workflow.Execution{ID: h.WorkflowID, RunID: h.RunID},
 	}), nil
 }
-
-var (
-	// The Go SDK reports a failed workflow task of the replay as the
-	// failure proto in text form.
-	failurePrefix = "replay workflow failed with failure: "
-	// ... and a replay that ends otherwise than the history with both
-	// in full.
-	resultMismatch = regexp.MustCompile(`^replay workflow doesn't return the same result as the last event`)
-	lastEventType  = regexp.MustCompile(`event_type:\s*(EVENT_TYPE_[A-Z_]+)`)
-	// Go stack lines, and the "goroutine N [running]:" that starts one.
-	goStackLine = regexp.MustCompile(`^(goroutine \d+ \[|\s*\S+\.go:\d+|\S+\(.*\)$|created by )`)
-	// The Go SDK's non-determinism errors carry this code (TMPRL1100) or
-	// say "nondeterministic".
-	nondetMarker = regexp.MustCompile(`(?i)TMPRL1100|nondeterministic|non-deterministic`)
-)
 
 // replayReason makes a replay error one readable line.
 func replayReason(err error) (reason string, nondeterministic bool) {
