@@ -48,6 +48,7 @@ var globalBuilders = map[string]func(r *Runtime, g *lazyGlobals) goja.Value{
 	NameAsyncDispose:       wellKnownSymbol("Symbol.asyncDispose"),
 	NameCaptureStackTrace:  webClass("captureStackTrace"),
 	NameRegExp:             (*Runtime).newRegExp,
+	NameJSON:               (*Runtime).jsonWithParse,
 }
 
 // Names of the globals that stand in for what goja lacks. The bundler
@@ -63,17 +64,23 @@ const (
 	// expressions esbuild lowers to `new RegExp(...)` keeps the bundle's
 	// columns, and its source map, right.
 	NameRegExp = "__tswR"
+	// NameJSON is the global object's JSON, with JSON.parse's syntax
+	// errors worded as V8's (see jsonerr.go), made so on first touch:
+	// materializing JSON costs every run about 3 KB.
+	NameJSON = "__tswJSON"
 )
 
 // BundleDefines are the expressions the bundler replaces (esbuild's
 // define) by the globals above: Symbol.dispose and Symbol.asyncDispose
-// (which goja lacks), Error.captureStackTrace (V8 only) and RegExp (whose
-// Unicode property escapes goja cannot read).
+// (which goja lacks), Error.captureStackTrace (V8 only), RegExp (whose
+// Unicode property escapes goja cannot read) and JSON (whose parse words
+// its errors as V8 once the workflow code touches it).
 var BundleDefines = map[string]string{
 	"Symbol.dispose":          NameDispose,
 	"Symbol.asyncDispose":     NameAsyncDispose,
 	"Error.captureStackTrace": NameCaptureStackTrace,
 	"RegExp":                  NameRegExp,
+	"JSON":                    NameJSON,
 }
 
 // replacedBuiltins are the ECMAScript built-ins removed from the global

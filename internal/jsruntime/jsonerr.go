@@ -16,12 +16,15 @@ import (
 // throws a SyntaxError with V8's message instead. Valid JSON never takes
 // that path.
 
-// installJSONParse replaces JSON.parse with the wrapper.
-func (r *Runtime) installJSONParse() {
+// jsonWithParse replaces JSON.parse with the wrapper and returns JSON: the
+// lazy global NameJSON, which the bundler makes workflow code use for
+// JSON. Until workflow code touches it, the global object's JSON (and
+// goja's parse) is not even made.
+func (r *Runtime) jsonWithParse(*lazyGlobals) goja.Value {
 	j := r.VM.Get("JSON").ToObject(r.VM)
 	parse, ok := goja.AssertFunction(j.Get("parse"))
 	if !ok {
-		return
+		return j
 	}
 	wrapper := r.VM.ToValue(func(c goja.FunctionCall) goja.Value {
 		v, err := parse(c.This, c.Arguments...)
@@ -34,6 +37,7 @@ func (r *Runtime) installJSONParse() {
 	_ = wrapper.DefineDataProperty("name", r.VM.ToValue("parse"), goja.FLAG_FALSE, goja.FLAG_FALSE, goja.FLAG_TRUE)
 	_ = wrapper.DefineDataProperty("length", r.VM.ToValue(2), goja.FLAG_FALSE, goja.FLAG_FALSE, goja.FLAG_TRUE)
 	_ = j.DefineDataProperty("parse", wrapper, goja.FLAG_TRUE, goja.FLAG_FALSE, goja.FLAG_TRUE)
+	return j
 }
 
 // v8JSONException is what the wrapper throws for goja's error err on text:

@@ -2,6 +2,7 @@ package jsruntime_test
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -79,7 +80,7 @@ func TestJSONParseErrorsAsV8(t *testing.T) {
 	parse := func(text string) (msg string, syntaxError bool) {
 		t.Helper()
 		_ = r.VM.Set("text", text)
-		v, err := r.VM.RunString(`(() => { try { JSON.parse(text); return ["OK", true] } catch (e) { return [e.message, e instanceof SyntaxError] } })()`)
+		v, err := r.VM.RunString(bundled(`(() => { try { JSON.parse(text); return ["OK", true] } catch (e) { return [e.message, e instanceof SyntaxError] } })()`))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -105,13 +106,19 @@ func TestJSONParseWrapper(t *testing.T) {
 		{`try { JSON.parse({}) } catch (e) { e.message }`, `"[object Object]" is not valid JSON`},
 		{`try { JSON.parse('{x') } catch (e) { e.stack.split('\n')[0] }`, "SyntaxError: Expected property name or '}' in JSON at position 1"},
 	} {
-		v, err := r.VM.RunString(tc.src)
+		v, err := r.VM.RunString(bundled(tc.src))
 		if err != nil {
 			t.Fatalf("%s: %v", tc.src, err)
 		}
 		if got := v.String(); got != tc.want {
 			t.Errorf("%s = %q, want %q", tc.src, got, tc.want)
 		}
+	}
+	// The bundler's JSON is the global object's, whose parse is the wrapper
+	// from then on.
+	src := jsruntime.NameJSON + ` === JSON && ` + jsruntime.NameJSON + `.parse === JSON.parse && JSON.parse.name === "parse"`
+	if v, err := r.VM.RunString(src); err != nil || !v.ToBoolean() {
+		t.Errorf("%s = %v (%v), want true", src, v, err)
 	}
 }
 
@@ -126,4 +133,9 @@ func TestFromPayloadJSONErrorAsV8(t *testing.T) {
 	if got := ex.Value().String(); got != want {
 		t.Errorf("decoding malformed JSON threw %q, want %q", got, want)
 	}
+}
+
+// bundled rewrites src's JSON as the bundler does (jsruntime.BundleDefines).
+func bundled(src string) string {
+	return strings.ReplaceAll(src, "JSON.", jsruntime.NameJSON+".")
 }

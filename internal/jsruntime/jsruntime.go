@@ -119,7 +119,6 @@ func New(env Env) *Runtime {
 			return goja.Undefined()
 		})
 	}
-	r.installJSONParse()
 	r.installLazyGlobals()
 	return r
 }

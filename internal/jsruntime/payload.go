@@ -128,7 +128,13 @@ func (r *Runtime) parseJSON(s string) (goja.Value, error) {
 		r.stringify, _ = goja.AssertFunction(j.Get("stringify"))
 		r.parse, _ = goja.AssertFunction(j.Get("parse"))
 	}
-	return r.parse(goja.Undefined(), r.VM.ToValue(s))
+	text := r.VM.ToValue(s)
+	v, err := r.parse(goja.Undefined(), text)
+	if err != nil {
+		// Worded as the wrapper of JSON.parse (jsonerr.go) words it.
+		return nil, r.VM.Try(func() { panic(r.v8JSONException(err, text)) })
+	}
+	return v, nil
 }
 
 // The fast paths below encode and decode the simplest values (strings of
