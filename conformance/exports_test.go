@@ -28,15 +28,6 @@ var missing = []string{
 	"defaultDataConverter", "createPayloadValidationError",
 	"DefaultFailureConverter", "defaultFailureConverter", "cutoffStackTrace",
 	"ExternalStorage", "ExternalStorageNotConfiguredError", "StorageDriverClaim",
-	// durations and protos
-	"msToTs", "msNumberToTs", "msOptionalToTs", "msToNumber", "msOptionalToNumber", "tsToMs", "tsToDate",
-	"optionalTsToMs", "optionalTsToDate", "compileRetryPolicy", "decompileRetryPolicy", "compilePriority",
-	"decodePriority", "convertDeploymentVersion", "toCanonicalString",
-	// workflow definitions and options
-	"defineWorkflowOptions", "addDefaultWorkflowOptions", "extractWorkflowType", "extractWorkflowTypeAndConfig",
-	"isWorkflowFunctionWithOptions", "isWorkflowFunctionWithStaticOptions", "isActivityFunctionWithOptions",
-	// errors
-	"NexusOperationFailure", "CompleteAsyncError", "LocalActivityDoBackoff",
 	// interceptors, logging and metrics, randomness, Nexus
 	"AsyncLocalStorage", "LoggerWithComposedMetadata", "MetricMeterWithComposedTags", "metricMeter",
 	"noopMetricMeter", "getRandomStream", "workflowRandom", "createEventGroup", "createNexusServiceClient",

@@ -23,9 +23,9 @@ export type StringValue = `${number}` | `${number}${DurationUnitAnyCase}` | `${n
 /** A number of milliseconds, or a string such as `'1 minute'` or `'30s'`. */
 export type Duration = StringValue | number;
 
-/** A protobuf timestamp. */
+/** A protobuf Timestamp or Duration: seconds (a Long, as protobufjs holds them) and nanoseconds. */
 export interface Timestamp {
-  seconds?: number | bigint | null;
+  seconds?: Long | null;
   nanos?: number | null;
 }
 
@@ -268,6 +268,24 @@ export declare class WorkflowExecutionAlreadyStartedError extends TemporalFailur
   readonly workflowType: string;
 }
 
+/** A Nexus operation called by the workflow failed; cause holds why. */
+export declare class NexusOperationFailure extends TemporalFailure {
+  constructor(
+    message: string | undefined,
+    scheduledEventId: number | undefined,
+    endpoint: string,
+    service: string,
+    operation: string,
+    operationToken: string | undefined,
+    cause?: Error,
+  );
+  readonly scheduledEventId: number | undefined;
+  readonly endpoint: string;
+  readonly service: string;
+  readonly operation: string;
+  readonly operationToken: string | undefined;
+}
+
 /** Returns error if it is an ApplicationFailure, or a retryable ApplicationFailure carrying its message, type and stack. */
 export declare function ensureApplicationFailure(error: unknown): ApplicationFailure;
 
@@ -320,6 +338,9 @@ export declare class NamespaceNotFoundError extends Error {
   constructor(namespace: string);
   readonly namespace: string;
 }
+
+/** Thrown by an activity to complete asynchronously. */
+export declare class CompleteAsyncError extends Error {}
 
 // ---- payloads ------------------------------------------------------------
 
@@ -653,6 +674,91 @@ export interface WorkflowDefinitionOptions {
   failureExceptionTypes?: Array<new (...args: any[]) => Error>;
 }
 export type WorkflowDefinitionOptionsOrGetter = WorkflowDefinitionOptions | (() => WorkflowDefinitionOptions);
+
+// ---- durations, timestamps and their protos ----------------------------
+
+/** The 64-bit integer of the `long` package, as protobuf messages hold seconds. */
+interface Long {
+  readonly low: number;
+  readonly high: number;
+  readonly unsigned: boolean;
+  add(addend: Long | number | string): Long;
+  sub(subtrahend: Long | number | string): Long;
+  mul(multiplier: Long | number | string): Long;
+  neg(): Long;
+  isZero(): boolean;
+  isNegative(): boolean;
+  equals(other: Long | number | string): boolean;
+  toInt(): number;
+  toNumber(): number;
+  toString(radix?: number): string;
+}
+
+/** Milliseconds of a Duration (a number as is; a string parsed like the `ms` package). Throws TypeError on an invalid string. */
+export declare function msToNumber(val: Duration): number;
+/** msToNumber, with undefined passed through. */
+export declare function msOptionalToNumber(val: Duration | undefined): number | undefined;
+/** The Timestamp of a number of milliseconds. */
+export declare function msNumberToTs(millis: number): Timestamp;
+/** The Timestamp of a Duration. */
+export declare function msToTs(str: Duration): Timestamp;
+/** The Timestamp of a Duration; a falsy one is undefined. */
+export declare function msOptionalToTs(str: Duration | undefined | null): Timestamp | undefined;
+/** Milliseconds of a Timestamp (lossy beyond 2^53). */
+export declare function tsToMs(ts: Timestamp | null | undefined): number;
+/** tsToMs, with null and undefined as undefined. */
+export declare function optionalTsToMs(ts: Timestamp | null | undefined): number | undefined;
+/** The Date of a Timestamp. */
+export declare function tsToDate(ts: Timestamp): Date;
+/** tsToDate, with null and undefined as undefined. */
+export declare function optionalTsToDate(ts: Timestamp | null | undefined): Date | undefined;
+
+/** A RetryPolicy in its protobuf form. */
+export interface CompiledRetryPolicy {
+  maximumAttempts?: number | null;
+  initialInterval?: Timestamp | null;
+  maximumInterval?: Timestamp | null;
+  backoffCoefficient?: number | null;
+  nonRetryableErrorTypes?: string[] | null;
+}
+/** Validates a RetryPolicy (throws ValueError) and turns it into its protobuf form. */
+export declare function compileRetryPolicy(retryPolicy: RetryPolicy): CompiledRetryPolicy;
+/** The RetryPolicy of its protobuf form; a missing one is undefined. */
+export declare function decompileRetryPolicy(retryPolicy?: CompiledRetryPolicy | null): RetryPolicy | undefined;
+
+/** A Priority in its protobuf form. */
+export interface CompiledPriority {
+  priorityKey?: number | null;
+  fairnessKey?: string | null;
+  fairnessWeight?: number | null;
+}
+/** Validates a Priority and turns it into its protobuf form (unset fields as 0 and ''). */
+export declare function compilePriority(priority: Priority): CompiledPriority;
+/** The Priority of its protobuf form. */
+export declare function decodePriority(priority?: CompiledPriority | null): Priority;
+
+/** A worker deployment version as "<deploymentName>.<buildId>". */
+export declare function toCanonicalString(version: WorkerDeploymentVersion): string;
+/** The WorkerDeploymentVersion of its protobuf form; one without a build ID is undefined. */
+export declare function convertDeploymentVersion(
+  v: { buildId?: string | null; deploymentName?: string | null } | null | undefined,
+): WorkerDeploymentVersion | undefined;
+
+// ---- workflow and activity definitions -----------------------------------
+
+/** Whether obj is a function carrying workflowDefinitionOptions. */
+export declare function isWorkflowFunctionWithOptions(obj: unknown): boolean;
+/** Whether obj is a function carrying a staticOptions object. */
+export declare function isWorkflowFunctionWithStaticOptions(obj: unknown): boolean;
+/** Whether value is a function carrying an activityDefinitionOptions object. */
+export declare function isActivityFunctionWithOptions(value: unknown): boolean;
+/** The workflow type of a workflow function (its name) or of a type name, with its static type information. */
+export declare function extractWorkflowTypeAndConfig(
+  workflowTypeOrFunc: string | Workflow,
+  callSiteTypeInfo?: unknown,
+): { type: string; typeInfo?: unknown };
+/** The workflow type of a workflow function (its name) or of a type name. */
+export declare function extractWorkflowType(workflowTypeOrFunc: string | Workflow): string;
 
 // ---- logging -------------------------------------------------------------
 

@@ -226,6 +226,14 @@ export declare function setWorkflowOptions<A extends any[], RT>(
   fn: (...args: A) => Promise<RT>,
 ): void;
 
+/** Assigns the properties of config (workflowDefinitionOptions, staticOptions) to a workflow function. */
+export declare function defineWorkflowOptions<F extends (...args: any[]) => any>(fn: F, config: Record<string, unknown>): void;
+
+/** Child workflow options with the defaults filled in: a random workflowId, no args, WAIT_CANCELLATION_COMPLETED. */
+export declare function addDefaultWorkflowOptions<T extends Workflow>(
+  opts: WithWorkflowArgs<T, ChildWorkflowOptions>,
+): ChildWorkflowOptions & { workflowId: string; args: unknown[]; cancellationType: ChildWorkflowCancellationType };
+
 /** Log attributes given with a message. */
 export type LogAttributes = Record<string, unknown>;
 
@@ -403,6 +411,12 @@ export declare class WorkflowError extends Error {}
 
 /** The workflow's code did not replay its history deterministically. */
 export declare class DeterminismViolationError extends WorkflowError {}
+
+/** Thrown by a local activity to ask for a timer-backed retry; used by the TypeScript SDK's internals. */
+export declare class LocalActivityDoBackoff extends Error {
+  constructor(backoff: unknown);
+  readonly backoff: unknown;
+}
 
 // ---- child and external workflows ------------------------------------------
 

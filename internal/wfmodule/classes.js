@@ -118,6 +118,18 @@
   }
   named(WorkflowExecutionAlreadyStartedError, 'WorkflowExecutionAlreadyStartedError');
 
+  class NexusOperationFailure extends TemporalFailure {
+    constructor(message, scheduledEventId, endpoint, service, operation, operationToken, cause) {
+      super(message, cause);
+      this.scheduledEventId = scheduledEventId;
+      this.endpoint = endpoint;
+      this.service = service;
+      this.operation = operation;
+      this.operationToken = operationToken;
+    }
+  }
+  named(NexusOperationFailure, 'NexusOperationFailure');
+
   class ContinueAsNew extends Error {
     constructor(command) {
       super('Workflow continued as new');
@@ -158,6 +170,14 @@
     }
   }
   marked(NamespaceNotFoundError, 'NamespaceNotFoundError');
+  const CompleteAsyncError = marked(class CompleteAsyncError extends Error {}, 'CompleteAsyncError');
+  class LocalActivityDoBackoff extends Error {
+    constructor(backoff) {
+      super();
+      this.backoff = backoff;
+    }
+  }
+  marked(LocalActivityDoBackoff, 'LocalActivityDoBackoff');
 
   class CancellationScope {
     constructor(options) {
@@ -196,6 +216,6 @@
     ActivityFailure, ChildWorkflowFailure, WorkflowExecutionAlreadyStartedError, ContinueAsNew,
     CancellationScope, Trigger,
     WorkflowError, DeterminismViolationError, IllegalStateError, ValueError, PayloadConverterError,
-    WorkflowNotFoundError, NamespaceNotFoundError,
+    WorkflowNotFoundError, NamespaceNotFoundError, NexusOperationFailure, CompleteAsyncError, LocalActivityDoBackoff,
   };
 })();

@@ -90,3 +90,227 @@ export function errorMessage(err) {
 export function errorCode(err) {
   return typeof err === 'object' && err !== null && typeof err.code === 'string' ? err.code : undefined;
 }
+
+// ---- durations and protobuf timestamps -----------------------------------
+
+// Long is the 64-bit integer of the `long` package, as the protobuf messages
+// of the TypeScript SDK hold seconds: fields low, high and unsigned, and the
+// methods the duration helpers use. Arithmetic wraps at 64 bits as there.
+class Long {
+  constructor(low, high, unsigned) {
+    this.low = low | 0;
+    this.high = high | 0;
+    this.unsigned = !!unsigned;
+  }
+  get __isLong__() { return true; }
+  static isLong(x) { return (x && x.__isLong__) === true; }
+  static fromBits(low, high, unsigned) { return new Long(low, high, unsigned); }
+  static fromBigInt(b, unsigned) {
+    return new Long(Number(BigInt.asIntN(32, b)), Number(BigInt.asIntN(32, b >> BigInt(32))), unsigned);
+  }
+  static fromNumber(value, unsigned) {
+    if (Number.isNaN(value)) return new Long(0, 0, unsigned);
+    const lo = unsigned ? 0 : -(2 ** 63);
+    const hi = unsigned ? 2 ** 64 : 2 ** 63;
+    if (value <= lo) return Long.fromBigInt(BigInt(lo), unsigned);
+    if (value + (unsigned ? 0 : 1) >= hi) return Long.fromBigInt(BigInt(hi) - BigInt(1), unsigned);
+    return Long.fromBigInt(BigInt(Math.trunc(value)), unsigned);
+  }
+  static fromValue(x, unsigned) {
+    if (typeof x === 'number') return Long.fromNumber(x, unsigned);
+    if (typeof x === 'string') return Long.fromBigInt(BigInt(x), unsigned);
+    return new Long(x.low, x.high, typeof unsigned === 'boolean' ? unsigned : x.unsigned);
+  }
+  toBigInt() {
+    const v = (BigInt(this.high) << BigInt(32)) | BigInt(this.low >>> 0);
+    return this.unsigned ? BigInt.asUintN(64, v) : BigInt.asIntN(64, v);
+  }
+  add(x) { return Long.fromBigInt(this.toBigInt() + Long.fromValue(x).toBigInt(), this.unsigned); }
+  sub(x) { return Long.fromBigInt(this.toBigInt() - Long.fromValue(x).toBigInt(), this.unsigned); }
+  mul(x) { return Long.fromBigInt(this.toBigInt() * Long.fromValue(x).toBigInt(), this.unsigned); }
+  neg() { return Long.fromBigInt(-this.toBigInt(), this.unsigned); }
+  isZero() { return this.low === 0 && this.high === 0; }
+  isNegative() { return !this.unsigned && this.high < 0; }
+  equals(x) { return this.toBigInt() === Long.fromValue(x).toBigInt(); }
+  toInt() { return this.unsigned ? this.low >>> 0 : this.low; }
+  toNumber() { return (this.unsigned ? this.high >>> 0 : this.high) * 2 ** 32 + (this.low >>> 0); }
+  toString(radix) { return this.toBigInt().toString(radix); }
+}
+
+// parseMs reads a duration string as the `ms` package (3.0) does: a number
+// and an optional unit; NaN when the string does not match.
+function parseMs(str) {
+  if (typeof str !== 'string' || str.length === 0) {
+    throw new Error(`Value is not a string or number.. value=${JSON.stringify(str)}`);
+  }
+  if (str.length > 100) {
+    throw new Error(`Value exceeds the maximum length of 100 characters.. value=${JSON.stringify(str)}`);
+  }
+  const m = /^(-?(?:\d+)?\.?\d+) *(milliseconds?|msecs?|ms|seconds?|secs?|s|minutes?|mins?|m|hours?|hrs?|h|days?|d|weeks?|w|years?|yrs?|y)?$/i.exec(str);
+  if (!m) return NaN;
+  const n = parseFloat(m[1]);
+  const unit = (m[2] || 'ms').toLowerCase();
+  switch (unit[0]) {
+    case 'y': return n * 31557600000;
+    case 'w': return n * 604800000;
+    case 'd': return n * 86400000;
+    case 'h': return n * 3600000;
+    case 's': return n * 1000;
+    default: return unit === 'm' || unit.startsWith('min') ? n * 60000 : n;
+  }
+}
+
+export function msToNumber(val) {
+  if (typeof val === 'number') return val;
+  const millis = parseMs(val);
+  if (millis == null || isNaN(millis)) throw new TypeError(`Invalid duration string: '${val}'`);
+  return millis;
+}
+
+export function msOptionalToNumber(val) {
+  return val === undefined ? undefined : msToNumber(val);
+}
+
+export function msNumberToTs(millis) {
+  const seconds = Math.floor(millis / 1000);
+  const nanos = (millis % 1000) * 1000000;
+  if (Number.isNaN(seconds) || Number.isNaN(nanos)) throw valueError(`Invalid millis ${millis}`);
+  return { seconds: Long.fromNumber(seconds), nanos };
+}
+
+export function msToTs(str) {
+  return msNumberToTs(msToNumber(str));
+}
+
+export function msOptionalToTs(str) {
+  return str != null ? msToTs(str) : undefined;
+}
+
+export function tsToMs(ts) {
+  if (ts === undefined || ts === null) throw new Error(`Expected timestamp, got ${ts}`);
+  const { seconds, nanos } = ts;
+  return (seconds || new Long(0, 0, true)).mul(1000).add(Math.floor((nanos || 0) / 1000000)).toNumber();
+}
+
+export function optionalTsToMs(ts) {
+  return ts === undefined || ts === null ? undefined : tsToMs(ts);
+}
+
+export function tsToDate(ts) {
+  return new Date(tsToMs(ts));
+}
+
+export function optionalTsToDate(ts) {
+  return ts === undefined || ts === null ? undefined : new Date(tsToMs(ts));
+}
+
+// ---- retry policies, priorities, deployments --------------------------------
+
+export function compileRetryPolicy(retryPolicy) {
+  if (retryPolicy.backoffCoefficient != null && retryPolicy.backoffCoefficient <= 0) {
+    throw valueError('RetryPolicy.backoffCoefficient must be greater than 0');
+  }
+  if (retryPolicy.maximumAttempts != null) {
+    if (retryPolicy.maximumAttempts === Number.POSITIVE_INFINITY) {
+      const { maximumAttempts: _, ...without } = retryPolicy;
+      retryPolicy = without;
+    } else if (retryPolicy.maximumAttempts <= 0) {
+      throw valueError('RetryPolicy.maximumAttempts must be a positive integer');
+    } else if (!Number.isInteger(retryPolicy.maximumAttempts)) {
+      throw valueError('RetryPolicy.maximumAttempts must be an integer');
+    }
+  }
+  const maximumInterval = msOptionalToNumber(retryPolicy.maximumInterval);
+  const initialInterval = msToNumber(retryPolicy.initialInterval ?? 1000);
+  if (maximumInterval === 0) throw valueError('RetryPolicy.maximumInterval cannot be 0');
+  if (initialInterval === 0) throw valueError('RetryPolicy.initialInterval cannot be 0');
+  if (maximumInterval != null && maximumInterval < initialInterval) {
+    throw valueError('RetryPolicy.maximumInterval cannot be less than its initialInterval');
+  }
+  return {
+    maximumAttempts: retryPolicy.maximumAttempts,
+    initialInterval: msToTs(initialInterval),
+    maximumInterval: msOptionalToTs(maximumInterval),
+    backoffCoefficient: retryPolicy.backoffCoefficient,
+    nonRetryableErrorTypes: retryPolicy.nonRetryableErrorTypes,
+  };
+}
+
+export function decompileRetryPolicy(retryPolicy) {
+  if (!retryPolicy) return undefined;
+  return {
+    backoffCoefficient: retryPolicy.backoffCoefficient ?? undefined,
+    maximumAttempts: retryPolicy.maximumAttempts ?? undefined,
+    maximumInterval: optionalTsToMs(retryPolicy.maximumInterval),
+    initialInterval: optionalTsToMs(retryPolicy.initialInterval),
+    nonRetryableErrorTypes: retryPolicy.nonRetryableErrorTypes ?? undefined,
+  };
+}
+
+export function compilePriority(priority) {
+  if (priority.priorityKey !== undefined && priority.priorityKey !== null) {
+    if (!Number.isInteger(priority.priorityKey)) throw new TypeError('priorityKey must be an integer');
+    if (priority.priorityKey < 0) throw new RangeError('priorityKey must be a positive integer');
+  }
+  return {
+    priorityKey: priority.priorityKey ?? 0,
+    fairnessKey: priority.fairnessKey ?? '',
+    fairnessWeight: priority.fairnessWeight ?? 0,
+  };
+}
+
+export function decodePriority(priority) {
+  return {
+    priorityKey: priority?.priorityKey ?? undefined,
+    fairnessKey: priority?.fairnessKey ?? undefined,
+    fairnessWeight: priority?.fairnessWeight ?? undefined,
+  };
+}
+
+export function toCanonicalString(version) {
+  return `${version.deploymentName}.${version.buildId}`;
+}
+
+export function convertDeploymentVersion(v) {
+  if (!v || !v.buildId) return undefined;
+  return { buildId: v.buildId, deploymentName: v.deploymentName ?? '' };
+}
+
+// ---- workflow and activity definitions ---------------------------------------
+
+export function defineWorkflowOptions(fn, config) {
+  Object.assign(fn, config);
+}
+
+export function isWorkflowFunctionWithOptions(obj) {
+  return typeof obj === 'function' && Object.hasOwn(obj, 'workflowDefinitionOptions');
+}
+
+export function isWorkflowFunctionWithStaticOptions(obj) {
+  if (typeof obj !== 'function' || !Object.hasOwn(obj, 'staticOptions')) return false;
+  return typeof obj.staticOptions === 'object' && obj.staticOptions !== null;
+}
+
+export function isActivityFunctionWithOptions(value) {
+  if (typeof value !== 'function' || !Object.hasOwn(value, 'activityDefinitionOptions')) return false;
+  return typeof value.activityDefinitionOptions === 'object' && value.activityDefinitionOptions !== null;
+}
+
+export function extractWorkflowTypeAndConfig(workflowTypeOrFunc, callSiteTypeInfo) {
+  if (typeof workflowTypeOrFunc === 'string') return { type: workflowTypeOrFunc, typeInfo: callSiteTypeInfo };
+  if (typeof workflowTypeOrFunc === 'function') {
+    if (!workflowTypeOrFunc.name) throw new TypeError('Invalid workflow type: the workflow function is anonymous');
+    if (callSiteTypeInfo !== undefined) {
+      throw new TypeError('Workflow type information cannot be supplied at the call site when using a workflow function. ' +
+        'Use defineWorkflowOptions(..., { staticOptions: { typeInfo } }) on the workflow function instead, ' +
+        'or pass the workflow type as a string.');
+    }
+    const typeInfo = isWorkflowFunctionWithStaticOptions(workflowTypeOrFunc) ? workflowTypeOrFunc.staticOptions.typeInfo : undefined;
+    return { type: workflowTypeOrFunc.name, typeInfo };
+  }
+  throw new TypeError(`Invalid workflow type: expected either a string or a function, got '${typeof workflowTypeOrFunc}'`);
+}
+
+export function extractWorkflowType(workflowTypeOrFunc) {
+  return extractWorkflowTypeAndConfig(workflowTypeOrFunc).type;
+}

@@ -28,6 +28,9 @@ export const ValueError = /* @__PURE__ */ h.cls('ValueError');
 export const PayloadConverterError = /* @__PURE__ */ h.cls('PayloadConverterError');
 export const WorkflowNotFoundError = /* @__PURE__ */ h.cls('WorkflowNotFoundError');
 export const NamespaceNotFoundError = /* @__PURE__ */ h.cls('NamespaceNotFoundError');
+export const NexusOperationFailure = /* @__PURE__ */ h.cls('NexusOperationFailure');
+export const CompleteAsyncError = /* @__PURE__ */ h.cls('CompleteAsyncError');
+export const LocalActivityDoBackoff = /* @__PURE__ */ h.cls('LocalActivityDoBackoff');
 
 export function ensureApplicationFailure(error) {
   return ApplicationFailure.fromError(error);
@@ -109,7 +112,8 @@ export const HandlerUnfinishedPolicy = { WARN_AND_ABANDON: 'WARN_AND_ABANDON', A
 
 export function isCancellation(err) {
   return err instanceof CancelledFailure ||
-    ((err instanceof ActivityFailure || err instanceof ChildWorkflowFailure) && err.cause instanceof CancelledFailure);
+    ((err instanceof ActivityFailure || err instanceof ChildWorkflowFailure || err instanceof NexusOperationFailure) &&
+      err.cause instanceof CancelledFailure);
 }
 
 export function setWorkflowOptions(options, fn) {
@@ -151,6 +155,15 @@ export const upsertMemo = /* @__PURE__ */ h.fn('upsertMemo');
 export const setCurrentDetails = /* @__PURE__ */ h.fn('setCurrentDetails');
 export const getCurrentDetails = /* @__PURE__ */ h.fn('getCurrentDetails');
 export const ParentClosePolicy = { TERMINATE: 'TERMINATE', ABANDON: 'ABANDON', REQUEST_CANCEL: 'REQUEST_CANCEL' };
+export function addDefaultWorkflowOptions(opts) {
+  const { args, workflowId, ...rest } = opts;
+  return {
+    workflowId: workflowId ?? uuid4(),
+    args: args ?? [],
+    cancellationType: ChildWorkflowCancellationType.WAIT_CANCELLATION_COMPLETED,
+    ...rest,
+  };
+}
 export const ChildWorkflowCancellationType = {
   ABANDON: 'ABANDON', TRY_CANCEL: 'TRY_CANCEL', WAIT_CANCELLATION_COMPLETED: 'WAIT_CANCELLATION_COMPLETED',
   WAIT_CANCELLATION_REQUESTED: 'WAIT_CANCELLATION_REQUESTED',

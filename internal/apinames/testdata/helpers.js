@@ -1,0 +1,81 @@
+// Sample calls of the built-in module's pure helpers. helpers.txt holds what
+// @temporalio/common and @temporalio/workflow 1.24.0 return for them under node.
+import * as wf from '@temporalio/workflow';
+
+const out = [];
+const show = (v) => JSON.stringify(v, (k, x) => (x === undefined ? '<undefined>' : x));
+function t(label, f, nameOnly) {
+  let r;
+  try { r = show(f()); } catch (e) { r = 'throws ' + e.name + (nameOnly ? '' : ': ' + e.message); }
+  out.push(label + ' => ' + r);
+}
+for (const d of [1500, '1 minute', '1.5h', '2 days', '-3s', '.5s', '100', '1y', '1 week', '10 msecs', '5 MINS', '3  m', '1m', '2 hrs', 'abc', '', 'x'.repeat(101)]) {
+  t(`msToNumber(${show(d).slice(0, 12)})`, () => wf.msToNumber(d));
+}
+t('msOptionalToNumber(undefined)', () => wf.msOptionalToNumber(undefined));
+t('msOptionalToNumber("2s")', () => wf.msOptionalToNumber('2s'));
+for (const n of [1500.5, 0, -1500, 1e15, 2 ** 70, NaN, Infinity]) t(`msNumberToTs(${n})`, () => wf.msNumberToTs(n));
+t('msToTs("1 minute")', () => wf.msToTs('1 minute'));
+for (const d of [undefined, null, 0, '', '2s', 250]) t(`msOptionalToTs(${show(d)})`, () => wf.msOptionalToTs(d));
+t('tsToMs(msToTs(90061))', () => wf.tsToMs(wf.msToTs(90061)));
+t('tsToMs(-1500)', () => wf.tsToMs(wf.msNumberToTs(-1500)));
+t('tsToMs(nanos 999999999)', () => wf.tsToMs({ seconds: wf.msToTs(5000).seconds, nanos: 999999999 }));
+t('tsToMs(only nanos)', () => wf.tsToMs({ nanos: 5e6 }));
+t('tsToMs({})', () => wf.tsToMs({}));
+t('tsToMs(null)', () => wf.tsToMs(null));
+t('tsToMs(number seconds)', () => wf.tsToMs({ seconds: 5 }), true);
+t('tsToMs(1e15)', () => wf.tsToMs(wf.msNumberToTs(1e15)));
+t('optionalTsToMs(undefined)', () => wf.optionalTsToMs(undefined));
+t('optionalTsToMs(2s)', () => wf.optionalTsToMs(wf.msToTs('2s')));
+t('tsToDate', () => wf.tsToDate(wf.msToTs(1700000000123)));
+t('optionalTsToDate(null)', () => wf.optionalTsToDate(null));
+t('optionalTsToDate', () => wf.optionalTsToDate(wf.msToTs(86400000)));
+t('Long ops', () => { const s = wf.msNumberToTs(-1500).seconds; return [s.toString(), s.toNumber(), s.isNegative(), s.neg().toString(), s.mul(3).toNumber(), s.add(10).toInt(), s.equals(-2)]; });
+t('compileRetryPolicy({})', () => wf.compileRetryPolicy({}));
+const full = { maximumInterval: '10s', initialInterval: 500, backoffCoefficient: 1.5, maximumAttempts: 3, nonRetryableErrorTypes: ['X'] };
+t('compileRetryPolicy(full)', () => wf.compileRetryPolicy(full));
+t('compileRetryPolicy(Infinity)', () => wf.compileRetryPolicy({ maximumAttempts: Infinity, initialInterval: '1m' }));
+for (const p of [{ backoffCoefficient: 0 }, { maximumAttempts: 0 }, { maximumAttempts: 1.5 }, { maximumInterval: 0 }, { initialInterval: 0 },
+  { initialInterval: '1m', maximumInterval: '1s' }, { initialInterval: 'soon' }]) {
+  t(`compileRetryPolicy(${show(p)})`, () => wf.compileRetryPolicy(p));
+}
+t('decompileRetryPolicy(compiled)', () => wf.decompileRetryPolicy(wf.compileRetryPolicy(full)));
+t('decompileRetryPolicy(undefined)', () => wf.decompileRetryPolicy(undefined));
+t('decompileRetryPolicy({})', () => wf.decompileRetryPolicy({}));
+t('compilePriority({})', () => wf.compilePriority({}));
+t('compilePriority(full)', () => wf.compilePriority({ priorityKey: 3, fairnessKey: 'a', fairnessWeight: 2 }));
+t('compilePriority(1.5)', () => wf.compilePriority({ priorityKey: 1.5 }));
+t('compilePriority(-1)', () => wf.compilePriority({ priorityKey: -1 }));
+t('decodePriority(undefined)', () => wf.decodePriority(undefined));
+t('decodePriority(partial)', () => wf.decodePriority({ priorityKey: 2, fairnessKey: null }));
+t('toCanonicalString', () => wf.toCanonicalString({ deploymentName: 'd', buildId: 'b' }));
+for (const v of [null, { buildId: '' }, { buildId: 'b' }, { buildId: 'b', deploymentName: 'd' }]) {
+  t(`convertDeploymentVersion(${show(v)})`, () => wf.convertDeploymentVersion(v));
+}
+async function myWorkflow() {}
+async function other() {}
+t('defineWorkflowOptions', () => {
+  wf.defineWorkflowOptions(myWorkflow, { workflowDefinitionOptions: { versioningBehavior: 'PINNED' }, staticOptions: { typeInfo: 'T' } });
+  return [myWorkflow.workflowDefinitionOptions, wf.isWorkflowFunctionWithOptions(myWorkflow), wf.isWorkflowFunctionWithOptions(other),
+    wf.isWorkflowFunctionWithStaticOptions(myWorkflow), wf.isWorkflowFunctionWithStaticOptions(other), wf.isWorkflowFunctionWithOptions({ workflowDefinitionOptions: {} })];
+});
+t('isWorkflowFunctionWithStaticOptions(null options)', () => { const f = () => {}; f.staticOptions = null; return wf.isWorkflowFunctionWithStaticOptions(f); });
+t('isActivityFunctionWithOptions', () => { const f = () => {}; const g = () => {}; f.activityDefinitionOptions = {}; g.activityDefinitionOptions = 'x';
+  return [wf.isActivityFunctionWithOptions(f), wf.isActivityFunctionWithOptions(g), wf.isActivityFunctionWithOptions(other), wf.isActivityFunctionWithOptions({ activityDefinitionOptions: {} })]; });
+t('extractWorkflowType(fn)', () => wf.extractWorkflowType(other));
+t('extractWorkflowType(str)', () => wf.extractWorkflowType('wf'));
+t('extractWorkflowType(anon)', () => wf.extractWorkflowType([async () => {}][0]));
+t('extractWorkflowType(5)', () => wf.extractWorkflowType(5));
+t('extractWorkflowTypeAndConfig(static)', () => wf.extractWorkflowTypeAndConfig(myWorkflow));
+t('extractWorkflowTypeAndConfig(str, info)', () => wf.extractWorkflowTypeAndConfig('wf', { a: 1 }));
+t('extractWorkflowTypeAndConfig(fn, info)', () => wf.extractWorkflowTypeAndConfig(other, { a: 1 }));
+t('addDefaultWorkflowOptions', () => wf.addDefaultWorkflowOptions({ workflowId: 'w', taskQueue: 'q' }));
+t('addDefaultWorkflowOptions(all)', () => wf.addDefaultWorkflowOptions({ workflowId: 'w', args: [1], cancellationType: 'ABANDON' }));
+t('LocalActivityDoBackoff', () => { const e = new wf.LocalActivityDoBackoff({ backoffDuration: 5 }); return [e.name, e.message, e.backoff, e instanceof Error, Object.keys(e)]; });
+t('CompleteAsyncError', () => { const e = new wf.CompleteAsyncError(); return [e.name, e.message, e instanceof Error]; });
+t('NexusOperationFailure', () => { const e = new wf.NexusOperationFailure('m', 1, 'e', 's', 'o', 't');
+  return [e.name, e.message, e.scheduledEventId, e.endpoint, e.service, e.operation, e.operationToken, e instanceof wf.TemporalFailure]; });
+t('isCancellation(NexusOperationFailure)', () => [wf.isCancellation(new wf.NexusOperationFailure('m', 1, 'e', 's', 'o', 't', new wf.CancelledFailure('c'))),
+  wf.isCancellation(new wf.NexusOperationFailure('m', 1, 'e', 's', 'o', 't'))]);
+
+export const results = out.join('\n');
