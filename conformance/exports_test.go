@@ -25,9 +25,8 @@ var impossible = map[string]string{
 // check fails when a name listed here exists.
 var missing = []string{
 	// payload conversion
-	"defaultDataConverter", "createPayloadValidationError",
-	"DefaultFailureConverter", "defaultFailureConverter", "cutoffStackTrace",
-	"ExternalStorage", "ExternalStorageNotConfiguredError", "StorageDriverClaim",
+	"defaultDataConverter", "DefaultFailureConverter", "defaultFailureConverter",
+	"ExternalStorage", "StorageDriverClaim",
 	// interceptors, logging and metrics, randomness, Nexus
 	"AsyncLocalStorage", "LoggerWithComposedMetadata", "MetricMeterWithComposedTags", "metricMeter",
 	"noopMetricMeter", "getRandomStream", "workflowRandom", "createEventGroup", "createNexusServiceClient",

@@ -286,6 +286,12 @@ export declare class NexusOperationFailure extends TemporalFailure {
   readonly operationToken: string | undefined;
 }
 
+/** A non-retryable ApplicationFailure of type PayloadValidationError carrying details. */
+export declare function createPayloadValidationError(details?: unknown): ApplicationFailure;
+
+/** A stack trace without the TypeScript SDK's framework frames (activity, Nexus and workflow activation, interceptor chaining). */
+export declare function cutoffStackTrace(stack?: string): string;
+
 /** Returns error if it is an ApplicationFailure, or a retryable ApplicationFailure carrying its message, type and stack. */
 export declare function ensureApplicationFailure(error: unknown): ApplicationFailure;
 
@@ -341,6 +347,11 @@ export declare class NamespaceNotFoundError extends Error {
 
 /** Thrown by an activity to complete asynchronously. */
 export declare class CompleteAsyncError extends Error {}
+
+/** A payload is stored externally but no external storage is configured. */
+export declare class ExternalStorageNotConfiguredError extends Error {
+  constructor(message?: string);
+}
 
 // ---- payloads ------------------------------------------------------------
 

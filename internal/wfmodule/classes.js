@@ -178,6 +178,12 @@
     }
   }
   marked(LocalActivityDoBackoff, 'LocalActivityDoBackoff');
+  class ExternalStorageNotConfiguredError extends Error {
+    constructor(message = 'Detected externally stored payload(s) but external storage is not configured.') {
+      super(`[TMPRL1105] ${message}`);
+    }
+  }
+  marked(ExternalStorageNotConfiguredError, 'ExternalStorageNotConfiguredError');
 
   class CancellationScope {
     constructor(options) {
@@ -217,5 +223,6 @@
     CancellationScope, Trigger,
     WorkflowError, DeterminismViolationError, IllegalStateError, ValueError, PayloadConverterError,
     WorkflowNotFoundError, NamespaceNotFoundError, NexusOperationFailure, CompleteAsyncError, LocalActivityDoBackoff,
+    ExternalStorageNotConfiguredError,
   };
 })();

@@ -314,3 +314,19 @@ export function extractWorkflowTypeAndConfig(workflowTypeOrFunc, callSiteTypeInf
 export function extractWorkflowType(workflowTypeOrFunc) {
   return extractWorkflowTypeAndConfig(workflowTypeOrFunc).type;
 }
+
+// ---- stack traces ------------------------------------------------------------
+
+// cutoffStackTrace cuts the framework part (the TypeScript SDK's activity,
+// Nexus and workflow activation frames) off a stack trace and drops the
+// frames of its interceptor chaining, leaving the user's code.
+export function cutoffStackTrace(stack) {
+  const cutoff = /\s+at (Activity\.)?execute \(.*[\\/]worker[\\/](?:src|lib)[\\/]activity\.[jt]s:\d+:\d+\)|\s+at( async)? (NexusHandler\.)?invokeUserCode \(.*[\\/]worker[\\/](?:src|lib)[\\/]nexus[\\/]index\.[jt]s:\d+:\d+\)|\s+at( async)? (Activator\.)?(startWorkflow|queryWorkflow|signalWorkflow|update|validateUpdate)NextHandler \(.*\.[jt]s:\d+:\d+\)|\s+at (Script\.)?runInContext \(native|unknown|(?:(?:node:vm|vm\.js):\d+:\d+)\)/;
+  const dropped = /\s+at (null\.)?next \(.*[\\/]common[\\/](?:src|lib)[\\/]interceptors\.[jt]s:\d+:\d+\)|\s+at (null\.)?executeNextHandler \(.*[\\/]worker[\\/](?:src|lib)[\\/]activity\.[jt]s:\d+:\d+\)/;
+  const acc = [];
+  for (const line of (stack ?? '').split(/\r?\n/)) {
+    if (cutoff.test(line)) break;
+    if (!dropped.test(line)) acc.push(line);
+  }
+  return acc.join('\n');
+}

@@ -31,6 +31,14 @@ export const NamespaceNotFoundError = /* @__PURE__ */ h.cls('NamespaceNotFoundEr
 export const NexusOperationFailure = /* @__PURE__ */ h.cls('NexusOperationFailure');
 export const CompleteAsyncError = /* @__PURE__ */ h.cls('CompleteAsyncError');
 export const LocalActivityDoBackoff = /* @__PURE__ */ h.cls('LocalActivityDoBackoff');
+export const ExternalStorageNotConfiguredError = /* @__PURE__ */ h.cls('ExternalStorageNotConfiguredError');
+
+export function createPayloadValidationError(details) {
+  return ApplicationFailure.create({
+    message: 'Payload validation failed', type: 'PayloadValidationError', nonRetryable: true,
+    details: details == null ? [] : [details],
+  });
+}
 
 export function ensureApplicationFailure(error) {
   return ApplicationFailure.fromError(error);

@@ -77,5 +77,15 @@ t('NexusOperationFailure', () => { const e = new wf.NexusOperationFailure('m', 1
   return [e.name, e.message, e.scheduledEventId, e.endpoint, e.service, e.operation, e.operationToken, e instanceof wf.TemporalFailure]; });
 t('isCancellation(NexusOperationFailure)', () => [wf.isCancellation(new wf.NexusOperationFailure('m', 1, 'e', 's', 'o', 't', new wf.CancelledFailure('c'))),
   wf.isCancellation(new wf.NexusOperationFailure('m', 1, 'e', 's', 'o', 't'))]);
+const stack = ['Error: boom', '    at myActivity (/app/src/activities.ts:3:9)',
+  '    at next (/app/node_modules/@temporalio/common/lib/interceptors.js:10:5)',
+  '    at Activity.execute (/app/node_modules/@temporalio/worker/lib/activity.js:120:20)', '    at after (/x.js:1:1)'].join('\n');
+t('cutoffStackTrace(activity)', () => wf.cutoffStackTrace(stack));
+t('cutoffStackTrace(workflow)', () => wf.cutoffStackTrace('Error: x\r\n    at wf (file.ts:1:2)\r\n    at Activator.startWorkflowNextHandler (/w/lib/internals.js:5:6)\n    at z'));
+t('cutoffStackTrace(undefined)', () => wf.cutoffStackTrace(undefined));
+t('cutoffStackTrace(unknown)', () => wf.cutoffStackTrace('a\nb unknown c\nd'));
+t('createPayloadValidationError', () => { const e = wf.createPayloadValidationError({ field: 'x' }); return [e.name, e.message, e.type, e.nonRetryable, e.details, e instanceof wf.ApplicationFailure]; });
+t('createPayloadValidationError()', () => wf.createPayloadValidationError().details);
+t('ExternalStorageNotConfiguredError', () => { const e = new wf.ExternalStorageNotConfiguredError(); return [e.name, e.message, new wf.ExternalStorageNotConfiguredError('m').message, e instanceof Error]; });
 
 export const results = out.join('\n');
