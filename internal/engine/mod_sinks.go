@@ -148,7 +148,7 @@ func (r *run) sinkCall(c goja.FunctionCall) goja.Value {
 	}
 	r.sinks.calls = append(r.sinks.calls, queuedSinkCall{fn: sink.Fn, call: SinkCall{
 		Interface: iface, Function: fn, Info: *workflow.GetInfo(r.ctx),
-		Args:      client.NewValues(&commonpb.Payloads{Payloads: payloads}), Replaying: replaying,
+		Args: client.NewValues(&commonpb.Payloads{Payloads: payloads}), Replaying: replaying,
 	}})
 	return goja.Undefined()
 }
