@@ -7,15 +7,17 @@ import (
 
 	"github.com/dop251/goja"
 	commonpb "go.temporal.io/api/common/v1"
+	"go.temporal.io/sdk/converter"
 )
 
-// Payload encodings shared with the other Temporal SDKs.
+// The payload encodings shared with the other Temporal SDKs are the Go
+// SDK's (converter.MetadataEncoding*), defined once there.
 const (
-	EncodingNull   = "binary/null"
-	EncodingBinary = "binary/plain"
-	EncodingJSON   = "json/plain"
-	encodingProto  = "json/protobuf"
-	metadataKey    = "encoding"
+	encodingNull   = converter.MetadataEncodingNil
+	encodingBinary = converter.MetadataEncodingBinary
+	encodingJSON   = converter.MetadataEncodingJSON
+	encodingProto  = converter.MetadataEncodingProtoJSON
+	metadataKey    = converter.MetadataEncoding
 )
 
 var bytesType = reflect.TypeOf([]byte(nil))
@@ -43,18 +45,18 @@ func (r *Runtime) FromPayload(p *commonpb.Payload) (goja.Value, error) {
 // anything else as JSON. Search attributes are always encoded so.
 func (r *Runtime) ToPayloadDefault(v goja.Value) (*commonpb.Payload, error) {
 	if v == nil || goja.IsUndefined(v) {
-		return &commonpb.Payload{Metadata: map[string][]byte{metadataKey: []byte(EncodingNull)}}, nil
+		return &commonpb.Payload{Metadata: map[string][]byte{metadataKey: []byte(encodingNull)}}, nil
 	}
 	if o, ok := v.(*goja.Object); ok && o.ExportType() == bytesType {
 		b, _ := o.Export().([]byte)
 		return &commonpb.Payload{
-			Metadata: map[string][]byte{metadataKey: []byte(EncodingBinary)},
+			Metadata: map[string][]byte{metadataKey: []byte(encodingBinary)},
 			Data:     append([]byte(nil), b...),
 		}, nil
 	}
 	if data, ok := jsonFast(v); ok {
 		return &commonpb.Payload{
-			Metadata: map[string][]byte{metadataKey: []byte(EncodingJSON)},
+			Metadata: map[string][]byte{metadataKey: []byte(encodingJSON)},
 			Data:     data,
 		}, nil
 	}
@@ -66,7 +68,7 @@ func (r *Runtime) ToPayloadDefault(v goja.Value) (*commonpb.Payload, error) {
 		return nil, fmt.Errorf("unable to convert %s to payload: not JSON-serializable", v.String())
 	}
 	return &commonpb.Payload{
-		Metadata: map[string][]byte{metadataKey: []byte(EncodingJSON)},
+		Metadata: map[string][]byte{metadataKey: []byte(encodingJSON)},
 		Data:     []byte(s),
 	}, nil
 }
@@ -80,12 +82,12 @@ func (r *Runtime) FromPayloadDefault(p *commonpb.Payload) (goja.Value, error) {
 	}
 	enc := string(p.GetMetadata()[metadataKey])
 	switch enc {
-	case EncodingNull:
+	case encodingNull:
 		return goja.Undefined(), nil
-	case EncodingBinary:
+	case encodingBinary:
 		buf := r.VM.NewArrayBuffer(append([]byte(nil), p.GetData()...))
 		return r.uint8Array(r.VM.ToValue(buf))
-	case EncodingJSON, encodingProto:
+	case encodingJSON, encodingProto:
 		if v, ok := r.parseFast(p.GetData()); ok {
 			return v, nil
 		}

@@ -40,7 +40,7 @@ func TestPayloadJSONAsJSON(t *testing.T) {
 		`"hello 1"`, `""`, `"a\"b"`, `"\u0041"`, `"é"`, `0`, `-0`, `7`, `-42`, `007`, `-`, `1e3`, `9007199254740991`,
 		`123456789012345678`, `true`, `false`, `null`, ` 1`, `[1]`, `{"a":1}`,
 	} {
-		p := &commonpb.Payload{Metadata: map[string][]byte{"encoding": []byte(jsruntime.EncodingJSON)}, Data: []byte(text)}
+		p := &commonpb.Payload{Metadata: map[string][]byte{"encoding": []byte("json/plain")}, Data: []byte(text)}
 		got, gotErr := r.FromPayloadDefault(p)
 		want, wantErr := r.VM.RunString("JSON.parse(" + jsQuote(text) + ")")
 		if (gotErr != nil) != (wantErr != nil) {
