@@ -28,9 +28,7 @@ var missing = []string{
 	"defaultDataConverter", "DefaultFailureConverter", "defaultFailureConverter",
 	"ExternalStorage", "StorageDriverClaim",
 	// interceptors, logging and metrics, randomness, Nexus
-	"AsyncLocalStorage", "LoggerWithComposedMetadata", "MetricMeterWithComposedTags", "metricMeter",
-	"noopMetricMeter", "getRandomStream", "workflowRandom", "createEventGroup", "createNexusServiceClient",
-	"ActivityCancellationDetails",
+	"AsyncLocalStorage", "metricMeter", "getRandomStream", "workflowRandom", "createEventGroup", "createNexusServiceClient",
 }
 
 // TestExports compares the runtime exports of @temporalio/workflow and

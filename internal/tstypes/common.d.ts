@@ -776,5 +776,114 @@ export declare function extractWorkflowType(workflowTypeOrFunc: string | Workflo
 export type LogLevel = 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
 export type LogMetadata = Record<string | symbol, any>;
 
+/** A logger: the interface of the workflow logger and of the TypeScript SDK's runtime loggers. */
+export interface Logger {
+  log(level: LogLevel, message: string, meta?: LogMetadata): any;
+  trace(message: string, meta?: LogMetadata): any;
+  debug(message: string, meta?: LogMetadata): any;
+  info(message: string, meta?: LogMetadata): any;
+  warn(message: string, meta?: LogMetadata): any;
+  error(message: string, meta?: LogMetadata): any;
+}
+export type LogMetadataOrFunc = LogMetadata | (() => LogMetadata);
+/** A logger that adds metadata (static or computed per call) before calling its parent logger. */
+export declare class LoggerWithComposedMetadata implements Logger {
+  private readonly parentLogger;
+  private readonly contributors;
+  /** A logger that adds metaOrFunc's metadata to logger's; logger itself when it adds nothing. */
+  static compose(logger: Logger, metaOrFunc: LogMetadataOrFunc): Logger;
+  private constructor();
+  log(level: LogLevel, message: string, extraMeta?: LogMetadata): void;
+  trace(message: string, extraMeta?: LogMetadata): void;
+  debug(message: string, extraMeta?: LogMetadata): void;
+  info(message: string, extraMeta?: LogMetadata): void;
+  warn(message: string, extraMeta?: LogMetadata): void;
+  error(message: string, extraMeta?: LogMetadata): void;
+}
+
+// ---- metrics -------------------------------------------------------------
+
+export type MetricTags = Record<string, string | number | boolean>;
+export type MetricTagsOrFunc = MetricTags | (() => MetricTags);
+export type NumericMetricValueType = 'int' | 'float';
+export type MetricKind = 'counter' | 'histogram' | 'gauge' | 'up-down-counter';
+export interface Metric {
+  name: string;
+  unit?: string;
+  description?: string;
+  kind: MetricKind;
+  valueType: NumericMetricValueType;
+}
+export interface MetricCounter extends Metric {
+  add(value: number, extraTags?: MetricTags): void;
+  withTags(tags: MetricTags): MetricCounter;
+  kind: 'counter';
+  valueType: 'int';
+}
+export interface MetricHistogram extends Metric {
+  record(value: number, extraTags?: MetricTags): void;
+  withTags(tags: MetricTags): MetricHistogram;
+  kind: 'histogram';
+}
+export interface MetricGauge extends Metric {
+  set(value: number, extraTags?: MetricTags): void;
+  withTags(tags: MetricTags): MetricGauge;
+  kind: 'gauge';
+}
+export interface MetricUpDownCounter extends Metric {
+  add(value: number, extraTags?: MetricTags): void;
+  withTags(tags: MetricTags): MetricUpDownCounter;
+  kind: 'up-down-counter';
+  valueType: 'int';
+}
+/** Creates metrics; withTags returns a meter whose metrics carry more tags. */
+export interface MetricMeter {
+  createCounter(name: string, unit?: string, description?: string): MetricCounter;
+  createHistogram(name: string, valueType?: NumericMetricValueType, unit?: string, description?: string): MetricHistogram;
+  createGauge(name: string, valueType?: NumericMetricValueType, unit?: string, description?: string): MetricGauge;
+  createUpDownCounter?(name: string, unit?: string, description?: string): MetricUpDownCounter;
+  withTags(tags: MetricTags): MetricMeter;
+}
+/** A meter whose metrics record nothing. */
+export declare const noopMetricMeter: MetricMeter & {
+  createUpDownCounter(name: string, unit?: string, description?: string): MetricUpDownCounter;
+};
+/** A meter that adds tags (static or computed per call) before calling its parent meter. */
+export declare class MetricMeterWithComposedTags implements MetricMeter {
+  private readonly parentMeter;
+  private readonly contributors;
+  /** A meter that adds tagsOrFunc's tags to meter's; meter itself when it adds nothing, unless force. */
+  static compose(meter: MetricMeter, tagsOrFunc: MetricTagsOrFunc, force?: boolean): MetricMeter;
+  private constructor();
+  createCounter(name: string, unit?: string, description?: string): MetricCounter;
+  createHistogram(name: string, valueType?: NumericMetricValueType, unit?: string, description?: string): MetricHistogram;
+  createGauge(name: string, valueType?: NumericMetricValueType, unit?: string, description?: string): MetricGauge;
+  createUpDownCounter(name: string, unit?: string, description?: string): MetricUpDownCounter;
+  withTags(tags: MetricTags): MetricMeter;
+}
+
+// ---- activities ------------------------------------------------------------
+
+export interface ActivityCancellationDetailsOptions {
+  notFound?: boolean;
+  cancelRequested?: boolean;
+  paused?: boolean;
+  timedOut?: boolean;
+  workerShutdown?: boolean;
+  reset?: boolean;
+}
+/** Why an activity was cancelled. */
+export declare class ActivityCancellationDetails {
+  readonly notFound: boolean;
+  readonly cancelRequested: boolean;
+  readonly paused: boolean;
+  readonly timedOut: boolean;
+  readonly workerShutdown: boolean;
+  readonly reset: boolean;
+  constructor(options?: ActivityCancellationDetailsOptions);
+  /** Details from the proto's isNotFound, isCancelled, isPaused, isTimedOut, isWorkerShutdown and isReset. */
+  static fromProto(proto: unknown): ActivityCancellationDetails;
+}
+
 // Only the names exported above are part of the module.
 export {};

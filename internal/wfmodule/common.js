@@ -330,3 +330,211 @@ export function cutoffStackTrace(stack) {
   }
   return acc.join('\n');
 }
+
+// ---- metrics and logging ---------------------------------------------------
+
+// filterNullAndUndefined copies obj without its null and undefined values.
+function filterNullAndUndefined(obj) {
+  return Object.fromEntries(Object.entries(obj).filter(([, v]) => v != null));
+}
+
+// mergeObjects returns original with delta's entries set (a null or undefined
+// value deletes its key), or original itself when delta changes nothing.
+function mergeObjects(original, delta) {
+  if (original == null) return delta;
+  if (delta == null) return original;
+  const merged = { ...original };
+  let changed = false;
+  for (const [k, v] of Object.entries(delta)) {
+    if (v === merged[k]) continue;
+    if (v == null) delete merged[k];
+    else merged[k] = v;
+    changed = true;
+  }
+  return changed ? merged : original;
+}
+
+// appendToChain adds a contributor (an object or a function returning one)
+// to a chain, merging two adjacent objects; it returns undefined when the
+// chain does not change and was empty, and the chain itself when it does not
+// change otherwise.
+function appendToChain(chain, contributor) {
+  if (typeof contributor === 'object' && Object.keys(contributor).length === 0) return chain;
+  if (chain == null || chain.length === 0) return [contributor];
+  const last = chain[chain.length - 1];
+  if (typeof last === 'object' && typeof contributor === 'object') {
+    const merged = mergeObjects(last, contributor);
+    if (merged === last) return chain;
+    return [...chain.slice(0, -1), merged];
+  }
+  return [...chain, contributor];
+}
+
+// resolveChain evaluates a chain of contributors and extra entries into one
+// object without null and undefined values.
+function resolveChain(chain, extra) {
+  const resolved = {};
+  for (const c of chain) Object.assign(resolved, typeof c === 'function' ? c() : c);
+  Object.assign(resolved, extra);
+  return filterNullAndUndefined(resolved);
+}
+
+function noopMetric(name, unit, description, kind, valueType, method) {
+  return {
+    name, unit, description, kind, valueType,
+    [method]() {},
+    withTags() {
+      return this;
+    },
+  };
+}
+
+class NoopMetricMeter {
+  createCounter(name, unit, description) {
+    return noopMetric(name, unit, description, 'counter', 'int', 'add');
+  }
+  createHistogram(name, valueType = 'int', unit, description) {
+    return noopMetric(name, unit, description, 'histogram', valueType, 'record');
+  }
+  createGauge(name, valueType = 'int', unit, description) {
+    return noopMetric(name, unit, description, 'gauge', valueType, 'set');
+  }
+  createUpDownCounter(name, unit, description) {
+    return noopMetric(name, unit, description, 'up-down-counter', 'int', 'add');
+  }
+  withTags() {
+    return this;
+  }
+}
+
+export const noopMetricMeter = /* @__PURE__ */ (() => new NoopMetricMeter())();
+
+// composedMetric makes the class of a metric that adds a chain's tags before
+// calling its parent metric's method; fixedValueType is the value type of a
+// kind that has only one (a counter's 'int'); parentKey names the property
+// that holds the parent metric.
+function composedMetric(kind, method, parentKey, fixedValueType) {
+  class ComposedMetric {
+    constructor(parent, contributors) {
+      this[parentKey] = parent;
+      this.contributors = contributors;
+      this.kind = kind;
+      if (fixedValueType) this.valueType = fixedValueType;
+    }
+    [method](value, extraTags) {
+      this[parentKey][method](value, resolveChain(this.contributors, extraTags));
+    }
+    withTags(extraTags) {
+      const contributors = appendToChain(this.contributors, extraTags);
+      if (contributors === undefined) return this;
+      return new ComposedMetric(this[parentKey], contributors);
+    }
+    get name() {
+      return this[parentKey].name;
+    }
+    get unit() {
+      return this[parentKey].unit;
+    }
+    get description() {
+      return this[parentKey].description;
+    }
+  }
+  if (!fixedValueType) {
+    Object.defineProperty(ComposedMetric.prototype, 'valueType', {
+      get() {
+        return this[parentKey].valueType;
+      },
+      configurable: true,
+    });
+  }
+  return ComposedMetric;
+}
+
+const ComposedCounter = /* @__PURE__ */ composedMetric('counter', 'add', 'parentCounter', 'int');
+const ComposedHistogram = /* @__PURE__ */ composedMetric('histogram', 'record', 'parentHistogram');
+const ComposedGauge = /* @__PURE__ */ composedMetric('gauge', 'set', 'parentGauge');
+const ComposedUpDownCounter = /* @__PURE__ */ composedMetric('up-down-counter', 'add', 'parentCounter', 'int');
+
+export class MetricMeterWithComposedTags {
+  static compose(meter, tagsOrFunc, force = false) {
+    const composed = meter instanceof MetricMeterWithComposedTags;
+    const contributors = appendToChain(composed ? meter.contributors : undefined, tagsOrFunc);
+    if (contributors === undefined && !force) return meter;
+    return new MetricMeterWithComposedTags(composed ? meter.parentMeter : meter, contributors ?? []);
+  }
+  constructor(parentMeter, contributors) {
+    this.parentMeter = parentMeter;
+    this.contributors = contributors;
+  }
+  createCounter(name, unit, description) {
+    return new ComposedCounter(this.parentMeter.createCounter(name, unit, description), this.contributors);
+  }
+  createHistogram(name, valueType = 'int', unit, description) {
+    return new ComposedHistogram(this.parentMeter.createHistogram(name, valueType, unit, description), this.contributors);
+  }
+  createGauge(name, valueType = 'int', unit, description) {
+    return new ComposedGauge(this.parentMeter.createGauge(name, valueType, unit, description), this.contributors);
+  }
+  createUpDownCounter(name, unit, description) {
+    if (!this.parentMeter.createUpDownCounter) throw new Error('createUpDownCounter is not supported by the underlying meter');
+    return new ComposedUpDownCounter(this.parentMeter.createUpDownCounter(name, unit, description), this.contributors);
+  }
+  withTags(tags) {
+    return MetricMeterWithComposedTags.compose(this, tags);
+  }
+}
+
+export class LoggerWithComposedMetadata {
+  static compose(logger, metaOrFunc) {
+    const composed = logger instanceof LoggerWithComposedMetadata;
+    const contributors = appendToChain(composed ? logger.contributors : undefined, metaOrFunc);
+    if (contributors === undefined) return logger;
+    return new LoggerWithComposedMetadata(composed ? logger.parentLogger : logger, contributors);
+  }
+  constructor(parentLogger, contributors) {
+    this.parentLogger = parentLogger;
+    this.contributors = contributors;
+  }
+  log(level, message, extraMeta) {
+    this.parentLogger.log(level, message, resolveChain(this.contributors, extraMeta));
+  }
+  trace(message, extraMeta) {
+    this.parentLogger.trace(message, resolveChain(this.contributors, extraMeta));
+  }
+  debug(message, extraMeta) {
+    this.parentLogger.debug(message, resolveChain(this.contributors, extraMeta));
+  }
+  info(message, extraMeta) {
+    this.parentLogger.info(message, resolveChain(this.contributors, extraMeta));
+  }
+  warn(message, extraMeta) {
+    this.parentLogger.warn(message, resolveChain(this.contributors, extraMeta));
+  }
+  error(message, extraMeta) {
+    this.parentLogger.error(message, resolveChain(this.contributors, extraMeta));
+  }
+}
+
+// ---- activities --------------------------------------------------------------
+
+export class ActivityCancellationDetails {
+  constructor(options = {}) {
+    this.notFound = options.notFound ?? false;
+    this.cancelRequested = options.cancelRequested ?? false;
+    this.paused = options.paused ?? false;
+    this.timedOut = options.timedOut ?? false;
+    this.workerShutdown = options.workerShutdown ?? false;
+    this.reset = options.reset ?? false;
+  }
+  static fromProto(proto) {
+    if (proto == null) return new ActivityCancellationDetails();
+    return new ActivityCancellationDetails({
+      notFound: proto.isNotFound ?? false,
+      cancelRequested: proto.isCancelled ?? false,
+      paused: proto.isPaused ?? false,
+      timedOut: proto.isTimedOut ?? false,
+      workerShutdown: proto.isWorkerShutdown ?? false,
+      reset: proto.isReset ?? false,
+    });
+  }
+}

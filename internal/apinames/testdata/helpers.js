@@ -88,4 +88,47 @@ t('createPayloadValidationError', () => { const e = wf.createPayloadValidationEr
 t('createPayloadValidationError()', () => wf.createPayloadValidationError().details);
 t('ExternalStorageNotConfiguredError', () => { const e = new wf.ExternalStorageNotConfiguredError(); return [e.name, e.message, new wf.ExternalStorageNotConfiguredError('m').message, e instanceof Error]; });
 
+t('noopMetricMeter', () => { const m = wf.noopMetricMeter; const c = m.createCounter('c', 'u', 'd'); const h = m.createHistogram('h');
+  const g = m.createGauge('g', 'float'); const u = m.createUpDownCounter('u');
+  return [c, h, g, u, c.add(1), h.record(2), g.set(3), u.add(-1), c.withTags({ a: 1 }) === c, m.withTags({ a: 1 }) === m, Object.keys(c)]; });
+function recordingMeter(calls) {
+  const metric = (kind, name, valueType, unit, description, method) => ({ name, valueType, unit, description, kind,
+    [method]: (v, tags) => calls.push([kind, name, v, tags]), withTags() { return this; } });
+  return {
+    createCounter: (n, u, d) => metric('counter', n, 'int', u, d, 'add'),
+    createHistogram: (n, vt, u, d) => metric('histogram', n, vt, u, d, 'record'),
+    createGauge: (n, vt, u, d) => metric('gauge', n, vt, u, d, 'set'),
+    createUpDownCounter: (n, u, d) => metric('up-down-counter', n, 'int', u, d, 'add'),
+    withTags() { return this; },
+  };
+}
+t('MetricMeterWithComposedTags', () => {
+  const calls = []; const base = recordingMeter(calls); let n = 0;
+  const same = [wf.MetricMeterWithComposedTags.compose(base, {}) === base, wf.MetricMeterWithComposedTags.compose(base, {}, true) === base];
+  const m = wf.MetricMeterWithComposedTags.compose(base, { a: 1, b: 'x' });
+  const m2 = m.withTags({ b: null, c: true }).withTags(() => ({ n: ++n, a: undefined }));
+  const c = m2.createCounter('c', 'u', 'd'); c.add(5, { e: 1 }); c.withTags({ f: 2 }).add(6);
+  const h = m.createHistogram('h', 'float', 'ms'); h.record(1.5); const g = m2.createGauge('g'); g.set(7, { a: 9 });
+  const u = m.createUpDownCounter('u'); u.add(-2);
+  return [same, m instanceof wf.MetricMeterWithComposedTags, m2 instanceof wf.MetricMeterWithComposedTags, m.withTags({ a: 1 }) === m, c.withTags({}) === c,
+    Object.keys(m), Object.keys(c), Object.keys(h), [c.name, c.unit, c.description, c.kind, c.valueType], [h.name, h.unit, h.kind, h.valueType],
+    [g.kind, g.valueType], [u.kind, u.valueType], calls];
+});
+t('MetricMeterWithComposedTags(no up-down)', () => { const b = recordingMeter([]); delete b.createUpDownCounter;
+  return wf.MetricMeterWithComposedTags.compose(b, { a: 1 }).createUpDownCounter('x'); });
+t('LoggerWithComposedMetadata', () => {
+  const calls = []; const base = {}; let n = 0;
+  for (const l of ['trace', 'debug', 'info', 'warn', 'error']) base[l] = (msg, meta) => calls.push([l, msg, meta]);
+  base.log = (level, msg, meta) => calls.push(['log', level, msg, meta]);
+  const same = wf.LoggerWithComposedMetadata.compose(base, {}) === base;
+  const l1 = wf.LoggerWithComposedMetadata.compose(base, { a: 1, b: 2 });
+  const l2 = wf.LoggerWithComposedMetadata.compose(l1, { b: undefined, c: 3 });
+  const l3 = wf.LoggerWithComposedMetadata.compose(l2, () => ({ n: ++n }));
+  l1.info('i'); l2.warn('w', { d: 4 }); l3.error('e'); l3.trace('t', { n: null }); l3.debug('d'); l3.log('INFO', 'm', { x: 1 });
+  return [same, wf.LoggerWithComposedMetadata.compose(l1, { a: 1 }) === l1, l3 instanceof wf.LoggerWithComposedMetadata, Object.keys(l3), calls];
+});
+t('ActivityCancellationDetails', () => [new wf.ActivityCancellationDetails(), new wf.ActivityCancellationDetails({ paused: true, reset: true }),
+  wf.ActivityCancellationDetails.fromProto(null), wf.ActivityCancellationDetails.fromProto({ isNotFound: true, isCancelled: true, isTimedOut: true, isWorkerShutdown: true }),
+  Object.keys(new wf.ActivityCancellationDetails())]);
+
 export const results = out.join('\n');
