@@ -25,7 +25,6 @@ var impossible = map[string]string{
 // check fails when a name listed here exists.
 var missing = []string{
 	// payload conversion
-	"defaultDataConverter", "DefaultFailureConverter", "defaultFailureConverter",
 	"ExternalStorage", "StorageDriverClaim",
 	// interceptors, logging and metrics, randomness, Nexus
 	"AsyncLocalStorage", "metricMeter", "getRandomStream", "workflowRandom", "createEventGroup", "createNexusServiceClient",

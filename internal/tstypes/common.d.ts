@@ -801,6 +801,38 @@ export declare class LoggerWithComposedMetadata implements Logger {
   error(message: string, extraMeta?: LogMetadata): void;
 }
 
+// ---- failure conversion ----------------------------------------------------
+
+/** A Temporal failure proto (temporal.api.failure.v1.Failure) as a plain object. */
+export type ProtoFailure = Record<string, any>;
+/** Converts between errors and Temporal failure protos. */
+export interface FailureConverter {
+  errorToFailure(err: unknown, payloadConverter: PayloadConverter, context?: unknown): ProtoFailure;
+  failureToError(err: ProtoFailure, payloadConverter: PayloadConverter, context?: unknown): Error;
+}
+export interface DefaultFailureConverterOptions {
+  /** Whether a failure's message and stack trace go into its encodedAttributes (encrypted by a codec) instead. */
+  encodeCommonAttributes: boolean;
+}
+/** The TypeScript SDK's failure converter: failures decode to tsworker's failure classes. */
+export declare class DefaultFailureConverter implements FailureConverter {
+  readonly options: DefaultFailureConverterOptions;
+  constructor(options?: Partial<DefaultFailureConverterOptions>);
+  failureToError(failure: ProtoFailure, payloadConverter: PayloadConverter, context?: unknown): Error;
+  errorToFailure(err: unknown, payloadConverter: PayloadConverter, context?: unknown): ProtoFailure;
+  failureToErrorInner(failure: ProtoFailure, payloadConverter: PayloadConverter, context?: unknown): Error;
+  errorToFailureInner(err: unknown, payloadConverter: PayloadConverter, context?: unknown): ProtoFailure;
+  optionalFailureToOptionalError(failure: ProtoFailure | undefined | null, payloadConverter: PayloadConverter, context?: unknown): Error | undefined;
+  optionalErrorToOptionalFailure(err: unknown, payloadConverter: PayloadConverter, context?: unknown): ProtoFailure | undefined;
+}
+export declare const defaultFailureConverter: FailureConverter;
+/** The default data converter: defaultPayloadConverter, defaultFailureConverter and no codecs. */
+export declare const defaultDataConverter: {
+  payloadConverter: PayloadConverter;
+  failureConverter: FailureConverter;
+  payloadCodecs: unknown[];
+};
+
 // ---- metrics -------------------------------------------------------------
 
 export type MetricTags = Record<string, string | number | boolean>;

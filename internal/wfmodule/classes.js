@@ -18,8 +18,8 @@
   class TemporalFailure extends Error {
     constructor(message, cause) {
       super(message ?? undefined);
-      this.failure = undefined; // the raw failure, for failures decoded from history
       this.cause = cause;
+      this.failure = undefined; // the raw failure, for failures decoded from history
     }
   }
   named(TemporalFailure, 'TemporalFailure');

@@ -4,6 +4,8 @@
 // so esbuild drops what workflow code does not use and a run pays nothing
 // for the rest.
 
+import { arrayFromPayloads, defaultPayloadConverter, fromPayloadsAtIndex, toPayloadsWithContext } from './converter.js';
+
 // valueError makes the module's ValueError; the host object is read when
 // needed, so that a bundle that does not use this file keeps nothing of it.
 function valueError(message) {
@@ -538,3 +540,190 @@ export class ActivityCancellationDetails {
     });
   }
 }
+
+// ---- failure conversion ----------------------------------------------------
+
+const nonErrorThrown = ' [A non-Error value was thrown from your code. We recommend throwing Error objects so that we can provide a stack trace]';
+
+// DefaultFailureConverter converts between errors and Temporal failure protos
+// as @temporalio/common's does, with tsworker's failure classes. A Nexus
+// handler failure decodes to a TemporalFailure: tsworker has no Nexus
+// HandlerError class.
+export class DefaultFailureConverter {
+  constructor(options) {
+    const { encodeCommonAttributes } = options ?? {};
+    this.options = { encodeCommonAttributes: encodeCommonAttributes ?? false };
+  }
+
+  failureToErrorInner(failure, payloadConverter, context) {
+    const cls = (name) => globalThis.__tsw.cls(name);
+    const cause = () => this.optionalFailureToOptionalError(failure.cause, payloadConverter, context);
+    const message = failure.message ?? undefined;
+    const app = failure.applicationFailureInfo;
+    if (app) {
+      return new (cls('ApplicationFailure'))(message, app.type, Boolean(app.nonRetryable),
+        arrayFromPayloads(payloadConverter, app.details?.payloads, context), cause(), undefined, decodeApplicationFailureCategory(app.category));
+    }
+    if (failure.serverFailureInfo) {
+      return new (cls('ServerFailure'))(message, Boolean(failure.serverFailureInfo.nonRetryable), cause());
+    }
+    if (failure.timeoutFailureInfo) {
+      return new (cls('TimeoutFailure'))(message,
+        fromPayloadsAtIndex(payloadConverter, 0, failure.timeoutFailureInfo.lastHeartbeatDetails?.payloads, context),
+        decodeTimeoutType(failure.timeoutFailureInfo.timeoutType));
+    }
+    if (failure.terminatedFailureInfo) return new (cls('TerminatedFailure'))(message, cause());
+    if (failure.canceledFailureInfo) {
+      return new (cls('CancelledFailure'))(message, arrayFromPayloads(payloadConverter, failure.canceledFailureInfo.details?.payloads, context), cause());
+    }
+    if (failure.resetWorkflowFailureInfo) {
+      return new (cls('ApplicationFailure'))(message, 'ResetWorkflow', false,
+        arrayFromPayloads(payloadConverter, failure.resetWorkflowFailureInfo.lastHeartbeatDetails?.payloads, context), cause());
+    }
+    const child = failure.childWorkflowExecutionFailureInfo;
+    if (child) {
+      if (!(child.workflowType?.name && child.workflowExecution)) throw new TypeError('Missing attributes on childWorkflowExecutionFailureInfo');
+      return new (cls('ChildWorkflowFailure'))(child.namespace ?? undefined, child.workflowExecution, child.workflowType.name,
+        decodeRetryState(child.retryState), cause());
+    }
+    const act = failure.activityFailureInfo;
+    if (act) {
+      if (!act.activityType?.name) throw new TypeError('Missing activityType?.name on activityFailureInfo');
+      return new (cls('ActivityFailure'))(message, act.activityType.name, act.activityId ?? undefined, decodeRetryState(act.retryState),
+        act.identity ?? undefined, cause());
+    }
+    const nexus = failure.nexusOperationExecutionFailureInfo;
+    if (nexus) {
+      return new (cls('NexusOperationFailure'))(message, nexus.scheduledEventId?.toNumber(), nexus.endpoint ?? '', nexus.service ?? '',
+        nexus.operation ?? '', nexus.operationToken ?? undefined, cause());
+    }
+    return new (cls('TemporalFailure'))(message, cause());
+  }
+
+  failureToError(failure, payloadConverter, context) {
+    if (failure.encodedAttributes) {
+      const attrs = payloadConverter.fromPayload(failure.encodedAttributes, context);
+      if (typeof attrs === 'object' && attrs !== null) {
+        const { message, stack_trace: stackTrace } = attrs;
+        failure = { ...failure };
+        if (typeof message === 'string') failure.message = message;
+        if (typeof stackTrace === 'string') failure.stackTrace = stackTrace;
+      }
+    }
+    const err = this.failureToErrorInner(failure, payloadConverter, context);
+    err.stack = failure.stackTrace ?? '';
+    if (err instanceof globalThis.__tsw.cls('TemporalFailure')) err.failure = failure;
+    return err;
+  }
+
+  errorToFailure(err, payloadConverter, context) {
+    const failure = this.errorToFailureInner(err, payloadConverter, context);
+    if (this.options.encodeCommonAttributes) {
+      const { message, stackTrace } = failure;
+      failure.message = 'Encoded failure';
+      failure.stackTrace = '';
+      failure.encodedAttributes = payloadConverter.toPayload({ message, stack_trace: stackTrace }, context);
+    }
+    return failure;
+  }
+
+  errorToFailureInner(err, payloadConverter, context) {
+    const cls = (name) => globalThis.__tsw.cls(name);
+    const payloads = (values) => ({ payloads: toPayloadsWithContext(payloadConverter, context, values) });
+    if (err instanceof cls('TemporalFailure')) {
+      if (err.failure) return err.failure;
+      const base = {
+        message: err.message,
+        stackTrace: cutoffStackTrace(err.stack),
+        cause: this.optionalErrorToOptionalFailure(err.cause, payloadConverter, context),
+        source: FAILURE_SOURCE,
+      };
+      if (err instanceof cls('ActivityFailure')) {
+        return { ...base, activityFailureInfo: { ...err, retryState: encodeRetryState(err.retryState), activityType: { name: err.activityType } } };
+      }
+      if (err instanceof cls('ChildWorkflowFailure')) {
+        return {
+          ...base,
+          childWorkflowExecutionFailureInfo: {
+            ...err, retryState: encodeRetryState(err.retryState), workflowExecution: err.execution, workflowType: { name: err.workflowType },
+          },
+        };
+      }
+      if (err instanceof cls('ApplicationFailure')) {
+        return {
+          ...base,
+          applicationFailureInfo: {
+            type: err.type,
+            nonRetryable: err.nonRetryable,
+            details: err.details && err.details.length ? payloads(err.details) : undefined,
+            nextRetryDelay: msOptionalToTs(err.nextRetryDelay),
+            category: encodeApplicationFailureCategory(err.category),
+          },
+        };
+      }
+      if (err instanceof cls('CancelledFailure')) {
+        return { ...base, canceledFailureInfo: { details: err.details && err.details.length ? payloads(err.details) : undefined } };
+      }
+      if (err instanceof cls('TimeoutFailure')) {
+        return {
+          ...base,
+          timeoutFailureInfo: {
+            timeoutType: encodeTimeoutType(err.timeoutType),
+            lastHeartbeatDetails: err.lastHeartbeatDetails ? payloads([err.lastHeartbeatDetails]) : undefined,
+          },
+        };
+      }
+      if (err instanceof cls('ServerFailure')) return { ...base, serverFailureInfo: { nonRetryable: err.nonRetryable } };
+      if (err instanceof cls('TerminatedFailure')) return { ...base, terminatedFailureInfo: {} };
+      if (err instanceof cls('NexusOperationFailure')) {
+        return {
+          ...base,
+          nexusOperationExecutionFailureInfo: {
+            scheduledEventId: err.scheduledEventId ? Long.fromNumber(err.scheduledEventId) : undefined,
+            endpoint: err.endpoint,
+            service: err.service,
+            operation: err.operation,
+            operationToken: err.operationToken,
+          },
+        };
+      }
+      return base;
+    }
+    const base = { source: FAILURE_SOURCE };
+    if (isError(err)) {
+      return {
+        ...base,
+        message: String(err.message ?? ''),
+        stackTrace: cutoffStackTrace(err.stack),
+        cause: this.optionalErrorToOptionalFailure(err.cause, payloadConverter, context),
+      };
+    }
+    if (typeof err === 'string') return { ...base, message: err + nonErrorThrown };
+    if (typeof err === 'object') {
+      let message = '';
+      try {
+        message = JSON.stringify(err);
+      } catch {
+        message = String(err);
+      }
+      return { ...base, message: message + nonErrorThrown };
+    }
+    return { ...base, message: String(err) + nonErrorThrown };
+  }
+
+  optionalFailureToOptionalError(failure, payloadConverter, context) {
+    return failure ? this.failureToError(failure, payloadConverter, context) : undefined;
+  }
+
+  optionalErrorToOptionalFailure(err, payloadConverter, context) {
+    return err ? this.errorToFailure(err, payloadConverter, context) : undefined;
+  }
+}
+
+export const defaultFailureConverter = /* @__PURE__ */ (() => new DefaultFailureConverter())();
+
+export const defaultDataConverter = /* @__PURE__ */ (() => ({
+  payloadConverter: defaultPayloadConverter,
+  failureConverter: defaultFailureConverter,
+  payloadCodecs: [],
+}))();

@@ -131,4 +131,36 @@ t('ActivityCancellationDetails', () => [new wf.ActivityCancellationDetails(), ne
   wf.ActivityCancellationDetails.fromProto(null), wf.ActivityCancellationDetails.fromProto({ isNotFound: true, isCancelled: true, isTimedOut: true, isWorkerShutdown: true }),
   Object.keys(new wf.ActivityCancellationDetails())]);
 
+const withStack = (e, cause) => { e.stack = e.name + ': ' + e.message + '\n    at f (a.js:1:1)'; if (cause !== undefined) e.cause = cause; return e; };
+const fc = wf.defaultFailureConverter; const pc = wf.defaultPayloadConverter;
+const samples = {
+  application: () => withStack(wf.ApplicationFailure.create({ message: 'a', type: 'T', details: [1, 'x'], nextRetryDelay: '2s', category: 'BENIGN',
+    cause: withStack(new Error('inner')) })),
+  applicationPlain: () => withStack(wf.ApplicationFailure.nonRetryable('n')),
+  activity: () => withStack(new wf.ActivityFailure('act', 'myAct', '7', 'TIMEOUT', 'me', withStack(new wf.TimeoutFailure('t', { beat: 1 }, 'HEARTBEAT')))),
+  child: () => withStack(new wf.ChildWorkflowFailure('ns', { workflowId: 'w', runId: 'r' }, 'WT', 'NON_RETRYABLE_FAILURE', withStack(new wf.TerminatedFailure('term')))),
+  cancelled: () => withStack(new wf.CancelledFailure('c', ['d'])),
+  server: () => withStack(new wf.ServerFailure('s', true)),
+  nexus: () => withStack(new wf.NexusOperationFailure('nx', 12, 'e', 's', 'o', 'tok')),
+  temporal: () => withStack(new wf.TemporalFailure('tf')),
+  error: () => withStack(new TypeError('te'), withStack(new Error('c'))),
+  string: () => 'boom', object: () => ({ a: 1 }), number: () => 5, cyclic: () => { const o = {}; o.o = o; return o; },
+};
+for (const [k, f] of Object.entries(samples)) t(`errorToFailure(${k})`, () => fc.errorToFailure(f(), pc));
+for (const [k, f] of Object.entries(samples)) {
+  t(`failureToError(${k})`, () => { const e = fc.failureToError(fc.errorToFailure(f(), pc), pc);
+    return [e.constructor.name, e.name, e.message, e.stack, Object.keys(e).filter((x) => x !== 'failure'), e.failure !== undefined, e.cause?.name, e.cause?.message,
+      e.type, e.details, e.nonRetryable, e.category, e.retryState, e.activityType, e.timeoutType, e.lastHeartbeatDetails, e.scheduledEventId]; });
+}
+t('failureToError(reset)', () => { const e = fc.failureToError({ message: 'r', resetWorkflowFailureInfo: { lastHeartbeatDetails: { payloads: pc.toPayload ? [pc.toPayload(3)] : [] } } }, pc);
+  return [e.name, e.type, e.details, e.nonRetryable]; });
+t('failureToError(bad child)', () => fc.failureToError({ childWorkflowExecutionFailureInfo: {} }, pc));
+t('failureToError(bad activity)', () => fc.failureToError({ activityFailureInfo: {} }, pc));
+t('failureToError(none)', () => { const e = fc.failureToError({}, pc); return [e.name, e.message, e.stack]; });
+t('errorToFailure(decoded)', () => { const f = { message: 'm', applicationFailureInfo: { type: 'X' } }; return fc.errorToFailure(fc.failureToError(f, pc), pc) === f; });
+t('DefaultFailureConverter(encodeCommonAttributes)', () => { const c = new wf.DefaultFailureConverter({ encodeCommonAttributes: true });
+  const f = c.errorToFailure(samples.application(), pc); const e = c.failureToError(f, pc); return [c.options, new wf.DefaultFailureConverter().options, f, e.message, e.stack]; });
+t('defaultDataConverter', () => [Object.keys(wf.defaultDataConverter), wf.defaultDataConverter.payloadConverter === pc,
+  wf.defaultDataConverter.failureConverter === fc, wf.defaultDataConverter.payloadCodecs, fc instanceof wf.DefaultFailureConverter]);
+
 export const results = out.join('\n');
