@@ -166,33 +166,6 @@ func (r *run) isError(o *goja.Object) bool {
 	return ok
 }
 
-// describe renders a thrown JS value: "Name: message" and its stack.
-func (r *run) describe(v goja.Value) (msg, stack string) {
-	if v == nil || goja.IsUndefined(v) {
-		return "undefined was thrown", ""
-	}
-	if goja.IsNull(v) {
-		return "null was thrown", ""
-	}
-	o, ok := v.(*goja.Object)
-	if !ok {
-		return fmt.Sprintf("a non-Error value was thrown: %s", r.rt.Inspect(v)), ""
-	}
-	name := o.Get("name")
-	m := o.Get("message")
-	if m == nil || goja.IsUndefined(m) {
-		return fmt.Sprintf("a non-Error value was thrown: %s", r.rt.Inspect(v)), ""
-	}
-	msg = m.String()
-	if name != nil && !goja.IsUndefined(name) {
-		msg = name.String() + ": " + msg
-	}
-	if st := o.Get("stack"); st != nil && !goja.IsUndefined(st) {
-		stack = jsstack.Clean(st.String())
-	}
-	return msg, stack
-}
-
 // fail ends the run on an error thrown synchronously by the workflow function.
 func (r *run) fail(err error) (converter.RawValue, error) {
 	var ex *goja.Exception

@@ -475,13 +475,10 @@ func (r *messages) messageError(err error) error {
 	if r.instanceOf(v, r.classes.temporal) {
 		return r.toGoError(v)
 	}
-	msg, _ := r.describe(v)
+	msg, _ := r.thrownMessage(v)
 	typ := ""
 	if o, ok := v.(*goja.Object); ok {
 		typ = str2(o.Get("name"))
-		if m := o.Get("message"); m != nil && !goja.IsUndefined(m) {
-			msg = m.String()
-		}
 	}
 	return temporal.NewApplicationError(msg, typ)
 }
