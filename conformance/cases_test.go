@@ -232,5 +232,7 @@ func TestMisc(t *testing.T) {
 		{"typedSearchAttributes", run("typedSearchAttributes")},
 		{"patches", run("patches")},
 		{"infoFields", run("infoFields")},
+		{"scheduleActivities", run("scheduleActivities")},
+		{"sandboxGlobals", run("sandboxGlobals")},
 	})
 }

@@ -7,3 +7,4 @@ export * from './messages';
 export * from './messages2';
 export * from './children';
 export * from './misc';
+export * from './sandbox';

@@ -544,7 +544,8 @@
       fail(message = 'Failed') { fail(undefined, undefined, message, 'fail', 'Failed'); },
       equal(a, b, m) { if (!(a == b || (a !== a && b !== b))) fail(a, b, m, '==', `${inspect(a)} == ${inspect(b)}`); },
       notEqual(a, b, m) { if (a == b || (a !== a && b !== b)) fail(a, b, m, '!=', `${inspect(a)} != ${inspect(b)}`); },
-      strictEqual(a, b, m) { if (!Object.is(a, b)) fail(a, b, m, 'strictEqual', `Expected values to be strictly equal:\n\n${inspect(a)} !== ${inspect(b)}\n`); },
+      // Node 20 follows a message of the caller's with the comparison too.
+      strictEqual(a, b, m) { if (!Object.is(a, b)) { const cmp = `${inspect(a)} !== ${inspect(b)}\n`; fail(a, b, typeof m === 'string' ? `${m}\n\n${cmp}` : m, 'strictEqual', `Expected values to be strictly equal:\n\n${cmp}`); } },
       notStrictEqual(a, b, m) { if (Object.is(a, b)) fail(a, b, m, 'notStrictEqual', `Expected "actual" to be strictly unequal to: ${inspect(b)}`); },
       deepEqual(a, b, m) { if (!isDeep(a, b, false, new Map())) fail(a, b, m, 'deepEqual', `Expected values to be loosely deep-equal:\n\n${inspect(a)}\n\nshould loosely deep-equal\n\n${inspect(b)}`); },
       notDeepEqual(a, b, m) { if (isDeep(a, b, false, new Map())) fail(a, b, m, 'notDeepEqual', `Expected "actual" not to be loosely deep-equal to:\n\n${inspect(b)}`); },
