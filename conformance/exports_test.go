@@ -27,7 +27,7 @@ var missing = []string{
 	// payload conversion
 	"ExternalStorage", "StorageDriverClaim",
 	// interceptors, logging and metrics, randomness, Nexus
-	"AsyncLocalStorage", "metricMeter", "getRandomStream", "workflowRandom", "createEventGroup", "createNexusServiceClient",
+	"AsyncLocalStorage", "metricMeter", "getRandomStream", "workflowRandom", "createEventGroup",
 }
 
 // TestExports compares the runtime exports of @temporalio/workflow and

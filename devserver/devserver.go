@@ -38,7 +38,9 @@ import (
 	sqliteschema "go.temporal.io/server/schema/sqlite"
 	"go.temporal.io/server/temporal"
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/grpc/status"
 )
 
 // DefaultNamespace is the namespace every dev server creates.
@@ -84,6 +86,10 @@ type Options struct {
 	// UICodecEndpoint is the URL of a codec server (see package codec) the
 	// Web UI calls from the browser to decode payloads. Optional.
 	UICodecEndpoint string
+	// NexusEndpoints are created once the server is ready (an endpoint
+	// that already exists in DBFile is kept). Server.CreateNexusEndpoint
+	// creates more later. Optional.
+	NexusEndpoints []NexusEndpoint
 }
 
 // Server is a running embedded Temporal server. It is safe for concurrent
@@ -181,6 +187,12 @@ func start(ctx context.Context, opts Options) (*Server, error) {
 	if err := waitReady(ctx, s.internal, opts.StartTimeout); err != nil {
 		s.Stop()
 		return nil, fmt.Errorf("start dev server: %w", err)
+	}
+	for _, e := range opts.NexusEndpoints {
+		if err := s.CreateNexusEndpoint(ctx, e); err != nil && status.Code(errors.Unwrap(err)) != codes.AlreadyExists {
+			s.Stop()
+			return nil, fmt.Errorf("start dev server: %w", err)
+		}
 	}
 	return s, nil
 }
@@ -296,6 +308,9 @@ func newTemporalServer(opts Options, port, internalPort int) (temporal.Server, e
 		dynamicconfig.TimerProcessorMaxTimeShift.Key():                         50 * time.Millisecond,
 		dynamicconfig.FrontendEnableUpdateWorkflowExecution.Key():              true,
 		dynamicconfig.FrontendEnableUpdateWorkflowExecutionAsyncAccepted.Key(): true,
+	}
+	for k, v := range nexusDynamicConfig(opts.IP, ports["frontendHTTP"]) {
+		dyn[dynamicconfig.MakeKey(k)] = v
 	}
 	for k, v := range opts.DynamicConfig {
 		dyn[dynamicconfig.MakeKey(k)] = v

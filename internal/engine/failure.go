@@ -617,6 +617,17 @@ func (r *run) newFailureJS(f *failurepb.Failure, cause goja.Value) goja.Value {
 		_ = exec.Set("runId", i.GetWorkflowExecution().GetRunId())
 		v, err = vm.New(r.classes.child, vm.ToValue(i.GetNamespace()), exec,
 			vm.ToValue(i.GetWorkflowType().GetName()), r.retryState(i.GetRetryState()), cause)
+	case f.GetNexusOperationExecutionFailureInfo() != nil:
+		i := f.GetNexusOperationExecutionFailureInfo()
+		var id, token goja.Value = goja.Undefined(), goja.Undefined()
+		if i.GetScheduledEventId() != 0 {
+			id = vm.ToValue(i.GetScheduledEventId())
+		}
+		if t := i.GetOperationToken(); t != "" {
+			token = vm.ToValue(t)
+		}
+		v, err = vm.New(r.classes.obj.Get("NexusOperationFailure").ToObject(vm), msg, id, vm.ToValue(i.GetEndpoint()), vm.ToValue(i.GetService()),
+			vm.ToValue(i.GetOperation()), token, cause)
 	default:
 		v, err = vm.New(r.classes.temporal, msg, cause)
 	}

@@ -115,6 +115,11 @@ func (o *outbound) ExecuteChildWorkflow(ctx workflow.Context, childWorkflowType 
 	return o.Next.ExecuteChildWorkflow(ctx, childWorkflowType, args...)
 }
 
+func (o *outbound) ExecuteNexusOperation(ctx workflow.Context, input interceptor.ExecuteNexusOperationInput) workflow.NexusOperationFuture {
+	o.flush()
+	return o.Next.ExecuteNexusOperation(ctx, input)
+}
+
 func (o *outbound) NewTimer(ctx workflow.Context, d time.Duration) workflow.Future {
 	o.flush()
 	return o.Next.NewTimer(ctx, d)

@@ -43,6 +43,7 @@ var modules = []module{
 	infoModule,
 	logModule,
 	sinksModule,
+	nexusModule,
 }
 
 // hostExports indexes every module's exports by name. It is built once and

@@ -440,6 +440,74 @@ export declare const NexusOperationCancellationType: {
 export type NexusOperationCancellationType =
   (typeof NexusOperationCancellationType)[keyof typeof NexusOperationCancellationType];
 
+// ---- Nexus ---------------------------------------------------------------
+
+/**
+ * A Nexus service definition, as nexus-rpc's `nexus.service(name, { op: nexus.operation<I, O>() })`
+ * makes it: the service's name and its operations by property name.
+ */
+export interface NexusServiceDefinition {
+  readonly name: string;
+  readonly operations: Record<string, NexusOperationDefinition>;
+}
+
+/** One operation of a NexusServiceDefinition: the name handlers know it by. */
+export interface NexusOperationDefinition {
+  readonly name: string;
+}
+
+/** Options of one Nexus operation call. */
+export interface StartNexusOperationOptions {
+  /** End-to-end timeout. Default: the server's maximum. */
+  readonly scheduleToCloseTimeout?: Duration;
+  /** How long the operation may wait to start (or complete, if synchronous). Default: no limit. */
+  readonly scheduleToStartTimeout?: Duration;
+  /** How long an asynchronous operation may run once started. Default: no limit. */
+  readonly startToCloseTimeout?: Duration;
+  /** What cancelling the calling scope does. Default: WAIT_CANCELLATION_COMPLETED. */
+  readonly cancellationType?: NexusOperationCancellationType;
+  /** Single-line summary shown in the UI and CLI. */
+  readonly summary?: string;
+}
+
+/** A started Nexus operation. */
+export interface NexusOperationHandle<T> {
+  readonly service: string;
+  readonly operation: string;
+  /** The operation token an asynchronous handler returned; undefined if the operation completed synchronously. */
+  readonly token?: string;
+  /** Waits for the operation's result; rejects with a NexusOperationFailure. */
+  result(): Promise<T>;
+}
+
+/** Calls the operations of one Nexus service through one endpoint. */
+export interface NexusServiceClient<T extends NexusServiceDefinition> {
+  /** Starts an operation (its property name or its definition) and waits for its result. */
+  executeOperation<R = any>(
+    operation: (keyof T['operations'] & string) | NexusOperationDefinition,
+    input: any,
+    options?: Partial<StartNexusOperationOptions>,
+  ): Promise<R>;
+  /** Starts an operation; the handle resolves once it started or completed synchronously. */
+  startOperation<R = any>(
+    operation: (keyof T['operations'] & string) | NexusOperationDefinition,
+    input: any,
+    options?: Partial<StartNexusOperationOptions>,
+  ): Promise<NexusOperationHandle<R>>;
+}
+
+/** Options of createNexusServiceClient. */
+export interface NexusServiceClientOptions<T> {
+  /** The Nexus endpoint's name, as registered on the server. */
+  endpoint: string;
+  service: T;
+}
+
+/** Creates a client for calling a Nexus service's operations from the workflow. */
+export declare function createNexusServiceClient<T extends NexusServiceDefinition>(
+  options: NexusServiceClientOptions<T>,
+): NexusServiceClient<T>;
+
 /** What happens to a child workflow when its parent closes. */
 export declare const ParentClosePolicy: {
   readonly TERMINATE: 'TERMINATE';

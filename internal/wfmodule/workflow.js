@@ -183,6 +183,7 @@ export const WorkflowIdReusePolicy = {
 
 export const scheduleActivity = /* @__PURE__ */ h.fn('activity');
 export const scheduleLocalActivity = /* @__PURE__ */ h.fn('localActivity');
+export const createNexusServiceClient = /* @__PURE__ */ h.fn('createNexusServiceClient');
 const hostStartChild = /* @__PURE__ */ h.fn('startChild');
 const hostContinueAsNew = /* @__PURE__ */ h.fn('continueAsNew');
 

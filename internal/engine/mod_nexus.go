@@ -1,0 +1,274 @@
+package engine
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/dop251/goja"
+	failurepb "go.temporal.io/api/failure/v1"
+	"go.temporal.io/sdk/converter"
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+)
+
+// nexusModule: Nexus operations called from workflows
+// (createNexusServiceClient), on the Go SDK's workflow.NexusClient.
+var nexusModule = module{name: "nexus", exports: exports{
+	"createNexusServiceClient": func(r *run) any { return nexusOps{r}.createClient },
+}}
+
+// nexusOps starts Nexus operations; it has no state of its own.
+type nexusOps struct{ *run }
+
+// NexusStart is one Nexus operation a workflow asks to start, as the
+// TypeScript SDK's StartNexusOperationInput: where it goes, its input (a
+// payload made by the workflow's payload converter) and its options. The
+// engine's startNexusOperation is the one place that schedules it.
+type NexusStart struct {
+	Endpoint, Service, Operation string
+	Input                        converter.RawValue
+	Options                      workflow.NexusOperationOptions
+}
+
+// createClient backs createNexusServiceClient({ endpoint, service }): a
+// client whose startOperation and executeOperation take an operation (its
+// property name in the service definition, or the operation definition)
+// and the operation's input and options.
+func (r nexusOps) createClient(c goja.FunctionCall) goja.Value {
+	r.requireContext("createNexusServiceClient")
+	o, _ := c.Argument(0).(*goja.Object)
+	if o == nil {
+		panic(r.vm.NewTypeError("createNexusServiceClient: options must be an object with endpoint and service"))
+	}
+	endpoint := str2(o.Get("endpoint"))
+	svc, _ := o.Get("service").(*goja.Object)
+	if svc == nil {
+		panic(r.vm.NewTypeError("createNexusServiceClient: service must be a Nexus service definition (nexus.service(name, operations))"))
+	}
+	client := r.vm.NewObject()
+	start := func(c goja.FunctionCall) goja.Value {
+		return r.startOperation(endpoint, svc, c.Argument(0), c.Argument(1), c.Argument(2))
+	}
+	_ = client.Set("startOperation", start)
+	_ = client.Set("executeOperation", func(c goja.FunctionCall) goja.Value {
+		// As the TypeScript SDK: start, then wait for the handle's result.
+		p := start(c)
+		then, _ := goja.AssertFunction(p.ToObject(r.vm).Get("then"))
+		v, err := then(p, r.vm.ToValue(func(c goja.FunctionCall) goja.Value {
+			h := c.Argument(0).ToObject(r.vm)
+			result, _ := goja.AssertFunction(h.Get("result"))
+			v, err := result(h)
+			if err != nil {
+				panic(err)
+			}
+			return v
+		}))
+		if err != nil {
+			panic(err)
+		}
+		return v
+	})
+	return client
+}
+
+// startOperation reads one startOperation call and hands it to
+// startNexusOperation.
+func (r nexusOps) startOperation(endpoint string, svc *goja.Object, op, input, opts goja.Value) goja.Value {
+	r.requireWritable("startNexusOperation")
+	var def *goja.Object
+	if o, ok := op.(*goja.Object); ok {
+		def = o
+	} else if ops, ok := svc.Get("operations").(*goja.Object); ok {
+		def, _ = ops.Get(op.String()).(*goja.Object)
+	}
+	in := NexusStart{Endpoint: endpoint, Service: str2(svc.Get("name"))}
+	if def != nil {
+		in.Operation = str2(def.Get("name"))
+	}
+	switch {
+	case in.Endpoint == "":
+		panic(r.vm.NewTypeError("createNexusServiceClient: endpoint must be a non-empty string"))
+	case in.Service == "":
+		panic(r.vm.NewTypeError("createNexusServiceClient: service has no name"))
+	case in.Operation == "":
+		panic(r.vm.NewTypeError("startNexusOperation: service %s has no operation %s", in.Service, op.String()))
+	}
+	p, err := r.rt.ToPayload(input)
+	if err != nil {
+		panic(r.vm.NewTypeError("startNexusOperation %s: %v", in.Operation, err))
+	}
+	in.Input = converter.NewRawValue(p)
+	if in.Options, err = nexusOptions(opts); err != nil {
+		panic(r.vm.NewTypeError("startNexusOperation %s: %v", in.Operation, err))
+	}
+	return r.startNexusOperation(in)
+}
+
+// nexusOptions reads StartNexusOperationOptions.
+func nexusOptions(v goja.Value) (workflow.NexusOperationOptions, error) {
+	var out workflow.NexusOperationOptions
+	o, ok := v.(*goja.Object)
+	if !ok {
+		out.CancellationType = workflow.NexusOperationCancellationTypeWaitCompleted
+		return out, nil
+	}
+	var err error
+	for _, f := range []struct {
+		key string
+		dst *time.Duration
+	}{
+		{"scheduleToCloseTimeout", &out.ScheduleToCloseTimeout},
+		{"scheduleToStartTimeout", &out.ScheduleToStartTimeout},
+		{"startToCloseTimeout", &out.StartToCloseTimeout},
+	} {
+		if *f.dst, err = optDuration(o, f.key); err != nil {
+			return out, err
+		}
+	}
+	out.Summary = str2(o.Get("summary"))
+	switch ct := str2(o.Get("cancellationType")); ct {
+	case "", "WAIT_CANCELLATION_COMPLETED": // the TypeScript SDK's default
+		out.CancellationType = workflow.NexusOperationCancellationTypeWaitCompleted
+	case "WAIT_CANCELLATION_REQUESTED":
+		out.CancellationType = workflow.NexusOperationCancellationTypeWaitRequested
+	case "TRY_CANCEL":
+		out.CancellationType = workflow.NexusOperationCancellationTypeTryCancel
+	case "ABANDON":
+		out.CancellationType = workflow.NexusOperationCancellationTypeAbandon
+	default:
+		return out, fmt.Errorf("unknown cancellationType %q; use NexusOperationCancellationType.ABANDON, TRY_CANCEL, WAIT_CANCELLATION_REQUESTED or WAIT_CANCELLATION_COMPLETED", ct)
+	}
+	return out, nil
+}
+
+// startNexusOperation schedules in (the TypeScript SDK's
+// startNexusOperation outbound call): it returns a promise of the
+// operation's handle, settled once the operation started (or completed
+// synchronously) or failed to. As activities, the operation is held until
+// the JS stops running, and never scheduled when its scope is cancelled
+// first.
+func (r *run) startNexusOperation(in NexusStart) goja.Value {
+	sc := r.cur.scope
+	if sc.consideredCancelled() {
+		return r.rejectedPromise(sc.reason)
+	}
+	started, resolveStart, rejectStart := r.vm.NewPromise()
+	result, resolveResult, rejectResult := r.vm.NewPromise()
+	r.markHandled(r.vm.ToValue(result))
+	// Which of the two promises a settlement goes to: the start's until
+	// the operation started, then the result's.
+	isStarted, settled := false, false
+	reject := func(v goja.Value) {
+		if settled {
+			return
+		}
+		settled = true
+		if isStarted {
+			_ = rejectResult(v)
+		} else {
+			_ = rejectStart(v)
+		}
+	}
+	handle := func(token string) *goja.Object {
+		h := r.vm.NewObject()
+		_ = h.Set("service", in.Service)
+		_ = h.Set("operation", in.Operation)
+		if token != "" {
+			_ = h.Set("token", token)
+		} else {
+			_ = h.Set("token", goja.Undefined())
+		}
+		_ = h.Set("result", func(goja.FunctionCall) goja.Value { return r.vm.ToValue(result) })
+		return h
+	}
+	n := &heldNexus{sc: sc, in: in, stack: r.waitStack()}
+	n.onDrop = func(goja.Value) { reject(r.nexusCancelled(in, "")) }
+	n.onStarted = func(token string, err error) {
+		if settled || isStarted {
+			return
+		}
+		if err != nil {
+			reject(r.nexusError(err, in, token))
+			return
+		}
+		isStarted = true
+		_ = resolveStart(handle(token))
+	}
+	n.onResult = func(f workflow.Future, token string) {
+		if settled {
+			return
+		}
+		var raw converter.RawValue
+		if err := f.Get(r.ctx, &raw); err != nil {
+			reject(r.nexusError(err, in, token))
+			return
+		}
+		settled = true
+		if !isStarted {
+			// Completed synchronously: the handle comes with the result.
+			isStarted = true
+			_ = resolveStart(handle(""))
+		}
+		_ = resolveResult(r.payloadToJS(raw.Payload()))
+	}
+	r.hold(n)
+	return r.vm.ToValue(started)
+}
+
+// nexusError is the JS error of a failed or cancelled operation. The Go SDK
+// gives a bare cancellation where the operation's cancellation type
+// resolves it without a failure from history; the TypeScript SDK a
+// NexusOperationFailure around a CancelledFailure.
+func (r *run) nexusError(err error, in NexusStart, token string) goja.Value {
+	var nexusErr *temporal.NexusOperationError
+	if !errors.As(err, &nexusErr) && temporal.IsCanceledError(err) {
+		return r.nexusCancelled(in, token)
+	}
+	return r.toJSError(err)
+}
+
+// nexusCancelled is the NexusOperationFailure of an operation the workflow
+// cancelled, as the TypeScript SDK's core makes it.
+func (r *run) nexusCancelled(in NexusStart, token string) goja.Value {
+	f := &failurepb.Failure{
+		Message: "Nexus operation cancelled",
+		FailureInfo: &failurepb.Failure_NexusOperationExecutionFailureInfo{NexusOperationExecutionFailureInfo: &failurepb.NexusOperationFailureInfo{
+			Endpoint: in.Endpoint, Service: in.Service, Operation: in.Operation, OperationToken: token,
+		}},
+		Cause: &failurepb.Failure{Message: "Nexus operation cancelled",
+			FailureInfo: &failurepb.Failure_CanceledFailureInfo{CanceledFailureInfo: &failurepb.CanceledFailureInfo{}}},
+	}
+	return r.failureToJS(f, f)
+}
+
+// heldNexus is a Nexus operation asked for and not yet scheduled.
+type heldNexus struct {
+	sc        *scope
+	in        NexusStart
+	stack     string // JS stack of the call, for __stack_trace
+	onStarted func(token string, err error)
+	onResult  func(f workflow.Future, token string)
+	onDrop    func(reason goja.Value)
+}
+
+func (n *heldNexus) heldScope() *scope { return n.sc }
+
+func (n *heldNexus) start(r *run) {
+	r.startingStack = n.stack // for SourceLocation
+	client := workflow.NewNexusClient(n.in.Endpoint, n.in.Service)
+	f := client.ExecuteOperation(n.sc.ctx, n.in.Operation, n.in.Input, n.in.Options)
+	r.startingStack = ""
+	token := ""
+	r.awaitStack(f.GetNexusOperationExecution(), n.stack, func(sf workflow.Future) {
+		// Set when the operation started, completed synchronously (token
+		// "", with the result) or failed (with the result's error).
+		var exec workflow.NexusOperationExecution
+		err := sf.Get(r.ctx, &exec)
+		token = exec.OperationToken
+		n.onStarted(token, err)
+	})
+	r.awaitStack(f, n.stack, func(f workflow.Future) { n.onResult(f, token) })
+}
+
+func (n *heldNexus) drop(_ *run, reason goja.Value) { n.onDrop(reason) }

@@ -1,0 +1,169 @@
+package worker_test
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/nexus-rpc/sdk-go/nexus"
+	nexuspb "go.temporal.io/api/nexus/v1"
+	"go.temporal.io/api/operatorservice/v1"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/temporalnexus"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/tsworker/tsworker/worker"
+)
+
+const nexusTS = "testdata/nexus.ts"
+
+// RunInput is the input of the handler's workflow-run operation.
+type RunInput struct {
+	ID, Mode, S string
+}
+
+// HandlerWorkflow backs the "run" operation: mode "ok" returns, "fail"
+// fails, "block" waits until cancelled.
+func HandlerWorkflow(ctx workflow.Context, in RunInput) (string, error) {
+	switch in.Mode {
+	case "fail":
+		return "", temporal.NewNonRetryableApplicationError("handler workflow failed", "HandlerFailed", nil)
+	case "block":
+		ctx.Done().Receive(ctx, nil)
+		return "", ctx.Err()
+	}
+	return "ran " + in.S, nil
+}
+
+// testNexusService is the Go Nexus service testdata/nexus.ts calls.
+func testNexusService(t *testing.T) *nexus.Service {
+	t.Helper()
+	svc := nexus.NewService("tsw-test")
+	echo := nexus.NewSyncOperation("echo", func(_ context.Context, s string, _ nexus.StartOperationOptions) (string, error) {
+		return "echo " + s, nil
+	})
+	fail := nexus.NewSyncOperation("fail", func(_ context.Context, s string, _ nexus.StartOperationOptions) (string, error) {
+		return "", nexus.NewOperationFailedErrorf("operation failed on %s", s)
+	})
+	run := temporalnexus.NewWorkflowRunOperation("run", HandlerWorkflow,
+		func(_ context.Context, in RunInput, _ nexus.StartOperationOptions) (client.StartWorkflowOptions, error) {
+			return client.StartWorkflowOptions{ID: in.ID}, nil
+		})
+	if err := svc.Register(echo, fail, run); err != nil {
+		t.Fatal(err)
+	}
+	return svc
+}
+
+// startNexusWorker starts a tsworker worker for nexus.ts that also
+// handles the Nexus service, and an endpoint targeting its task queue.
+func startNexusWorker(t *testing.T) (tq, endpoint string) {
+	t.Helper()
+	tq = fmt.Sprintf("nexus-%d", queueSeq.Add(1))
+	w, err := worker.New(testClient, tq, worker.Options{Workflows: nexusTS})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.RegisterNexusService(testNexusService(t))
+	w.GoWorker().RegisterWorkflow(HandlerWorkflow)
+	if err := w.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(w.Stop)
+	endpoint = "ep-" + tq
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_, err = testClient.OperatorService().CreateNexusEndpoint(ctx, &operatorservice.CreateNexusEndpointRequest{Spec: &nexuspb.EndpointSpec{
+		Name: endpoint,
+		Target: &nexuspb.EndpointTarget{Variant: &nexuspb.EndpointTarget_Worker_{
+			Worker: &nexuspb.EndpointTarget_Worker{Namespace: "default", TaskQueue: tq},
+		}},
+	}})
+	if err != nil {
+		t.Fatalf("create nexus endpoint: %v", err)
+	}
+	return tq, endpoint
+}
+
+func TestNexus(t *testing.T) {
+	tq, ep := startNexusWorker(t)
+	for _, tc := range []struct {
+		name     string
+		workflow string
+		args     []any
+		check    func(t *testing.T, got map[string]any)
+	}{
+		{"sync", "nexusSync", []any{ep, "hi"}, func(t *testing.T, got map[string]any) {
+			want := map[string]any{"service": "tsw-test", "operation": "echo", "token": nil, "result": "echo hi", "byDefinition": "echo hi!"}
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("got %v, want %v", got, want)
+			}
+		}},
+		{"async", "nexusAsync", []any{ep, "x"}, func(t *testing.T, got map[string]any) {
+			want := map[string]any{"hasToken": true, "result": "ran x"}
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("got %v, want %v", got, want)
+			}
+		}},
+		{"sync failure", "nexusFailure", []any{ep, "fail"}, func(t *testing.T, got map[string]any) {
+			checkNexusFailure(t, got, ep, "fail", false)
+			if c, _ := got["cause"].(map[string]any); c == nil || c["message"] != "operation failed on x" {
+				t.Errorf("cause: got %v, want the handler's message", got["cause"])
+			}
+		}},
+		{"async failure", "nexusFailure", []any{ep, "run"}, func(t *testing.T, got map[string]any) {
+			checkNexusFailure(t, got, ep, "run", true)
+			c, _ := got["cause"].(map[string]any)
+			if c == nil || c["application"] != true || c["message"] != "handler workflow failed" {
+				t.Errorf("cause: got %v, want the handler workflow's ApplicationFailure", got["cause"])
+			}
+		}},
+		{"timeout", "nexusTimeout", []any{ep}, func(t *testing.T, got map[string]any) {
+			// Whether the operation started before it timed out depends
+			// on timing: the token is not checked.
+			got["hasToken"] = true
+			checkNexusFailure(t, got, ep, "run", true)
+			c, _ := got["cause"].(map[string]any)
+			if c == nil || c["timeout"] != true || c["timeoutType"] != "SCHEDULE_TO_CLOSE" {
+				t.Errorf("cause: got %v, want a SCHEDULE_TO_CLOSE TimeoutFailure", got["cause"])
+			}
+		}},
+		{"cancel before start", "nexusCancelBeforeStart", []any{ep}, func(t *testing.T, got map[string]any) {
+			// Never scheduled: a NexusOperationFailure without a token
+			// around a CancelledFailure, as the TypeScript SDK's core.
+			checkNexusFailure(t, got, ep, "echo", false)
+			if c, _ := got["cause"].(map[string]any); c == nil || c["cancelled"] != true {
+				t.Errorf("cause: got %v, want a CancelledFailure", got["cause"])
+			}
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var got map[string]any
+			mustExecute(t, tq, tc.workflow, &got, tc.args...)
+			tc.check(t, got)
+		})
+	}
+	for _, ct := range []string{"WAIT_CANCELLATION_COMPLETED", "WAIT_CANCELLATION_REQUESTED", "TRY_CANCEL", "ABANDON"} {
+		t.Run("cancel "+ct, func(t *testing.T) {
+			var got map[string]any
+			mustExecute(t, tq, "nexusCancel", &got, ep, ct)
+			checkNexusFailure(t, got, ep, "run", true)
+			if c, _ := got["cause"].(map[string]any); c == nil || c["cancelled"] != true {
+				t.Errorf("cause: got %v, want a CancelledFailure", got["cause"])
+			}
+		})
+	}
+}
+
+func checkNexusFailure(t *testing.T, got map[string]any, ep, op string, token bool) {
+	t.Helper()
+	if got["nexus"] != true || got["endpoint"] != ep || got["service"] != "tsw-test" || got["operation"] != op {
+		t.Errorf("got %v, want a NexusOperationFailure of %s/tsw-test/%s", got, ep, op)
+	}
+	if got["hasToken"] != token {
+		t.Errorf("operationToken set: got %v, want %v", got["hasToken"], token)
+	}
+}
