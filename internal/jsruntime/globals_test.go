@@ -95,7 +95,9 @@ func TestGlobals(t *testing.T) {
 		{`new Intl.NumberFormat('en', { maximumFractionDigits: 0, useGrouping: false }).format(12345.6)`, "12346"},
 		{`['b', 'a', 'C'].sort(new Intl.Collator().compare).join()`, "a,b,C"},
 		{`try { new Intl.NumberFormat('de-DE') } catch (e) { e.name + ': ' + e.message.split(' (')[0] }`, `RangeError: Intl.NumberFormat for locale "de-DE" is not available in tsworker's workflow sandbox`},
-		{`try { new Intl.DateTimeFormat() } catch (e) { e.name + ': ' + e.message.split(' (')[0] }`, `RangeError: Intl.DateTimeFormat is not available in tsworker's workflow sandbox`},
+		{`try { new Intl.DateTimeFormat('fr-FR') } catch (e) { e.name + ': ' + e.message.split(' (')[0] }`, `RangeError: Intl.DateTimeFormat for locale "fr-FR" is not available in tsworker's workflow sandbox`},
+		{`try { new Intl.PluralRules() } catch (e) { e.name + ': ' + e.message.split(' (')[0] }`, `RangeError: Intl.PluralRules is not available in tsworker's workflow sandbox`},
+		{`new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'America/New_York' }).format(0)`, "Dec 31, 1969, 7:00 PM"},
 		{`typeof (1234.5).toLocaleString() + typeof new Date(0).toLocaleString()`, "stringstring"},
 
 		// Globals are ordinary, writable, non-enumerable properties once made.

@@ -47,6 +47,16 @@ func (h *hostFuncs) Get(name string) goja.Value {
 		fn = func(c goja.FunctionCall) goja.Value { return h.r.determinismViolation(c.Argument(0).String()) }
 	case "expandRegExp":
 		fn = h.r.hostExpandRegExp
+	case "dtf":
+		fn = h.r.hostDateTimeFormat
+	case "dtfFormat":
+		fn = h.r.hostDateTimeFormatString
+	case "dtfParts":
+		fn = h.r.hostDateTimeFormatParts
+	case "dtfResolved":
+		fn = h.r.hostDateTimeResolved
+	case "fixed":
+		fn = h.r.hostFixed
 	default:
 		return nil
 	}

@@ -5,6 +5,7 @@
 package jsruntime
 
 import (
+	"bytes"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -19,6 +20,12 @@ import (
 type Program struct {
 	Name string
 	prog *goja.Program
+	// locale is set when the code calls a locale-sensitive method of a
+	// built-in (toLocaleString and its kin, localeCompare): Run replaces
+	// goja's, which ignore locales and options, with ones on Intl. Other
+	// runs do not pay for the built-ins' prototypes that replacing
+	// materializes.
+	locale bool
 }
 
 // Compile compiles a bundle's code. name is used in stack traces when the
@@ -28,7 +35,8 @@ func Compile(name string, code []byte) (*Program, error) {
 	if err != nil {
 		return nil, fmt.Errorf("compile %s: %w", name, err)
 	}
-	return &Program{Name: name, prog: p}, nil
+	locale := bytes.Contains(code, []byte("toLocale")) || bytes.Contains(code, []byte("localeCompare"))
+	return &Program{Name: name, prog: p, locale: locale}, nil
 }
 
 // Timers backs setTimeout and clearTimeout.
@@ -140,6 +148,11 @@ func (r *Runtime) newConsole(log func(level, msg string)) goja.Value {
 // Run runs the program and returns the value of the global exportsName, the
 // object holding the entry's exports.
 func (r *Runtime) Run(p *Program, exportsName string) (*goja.Object, error) {
+	if p.locale {
+		if err := r.VM.Try(func() { r.webBuild("localeMethods", nil) }); err != nil {
+			return nil, fmt.Errorf("%s: install the locale methods: %w", p.Name, err)
+		}
+	}
 	if _, err := r.VM.RunProgram(p.prog); err != nil {
 		return nil, err
 	}

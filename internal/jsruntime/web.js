@@ -388,79 +388,211 @@
 
     case 'Intl':
       return makeIntl();
+
+    case 'localeMethods':
+      installLocaleMethods();
+      return undefined;
   }
   return undefined;
 
-  // A small Intl: en-US number formatting and collation. goja has no
-  // locale data; what is not provided throws a RangeError that says so
-  // instead of formatting wrongly.
+  // A small Intl: en-US number and date formatting and collation, in
+  // any IANA time zone (UTC by default). goja has no locale data; what is
+  // not provided throws a RangeError that says so instead of formatting
+  // wrongly. The constructors are functions, not classes, because V8's
+  // may be called without new.
   function makeIntl() {
     const unsupported = (what) => new RangeError(`${what} is not available in tsworker's workflow sandbox ` +
-      '(it has no locale data: Intl formats numbers and compares strings as en-US); format in a Go activity instead');
-    const checkLocale = (what, locales) => {
-      const list = locales === undefined ? [] : Array.isArray(locales) ? locales : [locales];
+      '(it has locale data for en-US only: Intl formats numbers and dates and compares strings as en-US); format in a Go activity instead');
+    // resolveLocale returns the locale a constructor uses: "en-US" or
+    // "en", as V8 resolves them; any other locale throws.
+    const resolveLocale = (what, locales) => {
+      const list = locales === undefined ? [] : typeof locales === 'string' || !Array.isArray(locales) ? [locales] : locales;
+      let found;
       for (const l of list) {
-        if (!/^en(-(US|us))?$/.test(String(l))) throw unsupported(`${what} for locale "${l}"`);
+        const tag = String(l);
+        if (!/^[a-zA-Z]{2,8}(-[a-zA-Z0-9]{1,8})*$/.test(tag)) throw new RangeError('Incorrect locale information provided');
+        const m = /^en(-us)?$/i.exec(tag);
+        if (!m) throw unsupported(`${what} for locale "${tag}"`);
+        if (found === undefined) found = m[1] ? 'en-US' : 'en';
       }
+      return found ?? 'en-US';
     };
+    const supportedLocalesOf = (locales) => (locales === undefined ? [] : Array.isArray(locales) ? locales : [locales])
+      .map(String).filter((l) => /^en(-us)?$/i.test(l)).map((l) => (l.length > 2 ? 'en-US' : 'en'));
+    const slot = Symbol('intl');
+    const self = (o, cls, method) => {
+      if (o === null || typeof o !== 'object' || !Object.prototype.hasOwnProperty.call(o, slot)) {
+        throw new TypeError(`Method Intl.${cls}.prototype.${method} called on incompatible receiver ${typeof o === 'object' && o !== null ? '#<' + (o.constructor?.name ?? 'Object') + '>' : String(o)}`);
+      }
+      return o[slot];
+    };
+    const setSlot = (o, v) => Object.defineProperty(o, slot, { value: v });
+    const intlClass = (ctor, name, methods, getters = {}) => {
+      define(ctor.prototype, methods);
+      for (const k of Object.keys(getters)) Object.defineProperty(ctor.prototype, k, { get: getters[k], configurable: true });
+      Object.defineProperty(ctor.prototype, Symbol.toStringTag, { value: `Intl.${name}`, configurable: true });
+      define(ctor, { supportedLocalesOf });
+    };
+    const options = (o) => {
+      if (o === null) throw new TypeError('Cannot convert undefined or null to object');
+      return o === undefined ? {} : Object(o);
+    };
+
     const group = (digits) => digits.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-    class NumberFormat {
-      #o;
-      constructor(locales, options = {}) {
-        checkLocale('Intl.NumberFormat', locales);
-        const style = options.style ?? 'decimal';
-        if (style !== 'decimal' && style !== 'percent' && style !== 'currency') throw unsupported(`Intl.NumberFormat style "${style}"`);
-        if (style === 'currency' && options.currency === undefined) throw new TypeError('Currency code is required with currency style.');
-        const cur = style === 'currency' ? String(options.currency).toUpperCase() : undefined;
-        const curDigits = cur === 'JPY' || cur === 'KRW' ? 0 : 2;
-        const min = options.minimumFractionDigits ?? (style === 'currency' ? curDigits : 0);
-        const max = Math.max(min, options.maximumFractionDigits ?? (style === 'currency' ? curDigits : style === 'percent' ? 0 : 3));
-        if (min < 0 || max > 100) throw new RangeError('maximumFractionDigits value is out of range.');
-        this.#o = { locale: 'en-US', numberingSystem: 'latn', style, currency: cur, minimumFractionDigits: min, maximumFractionDigits: max, useGrouping: options.useGrouping === false ? false : 'auto' };
-      }
-      format(value) {
-        const o = this.#o;
-        let n = Number(value);
-        if (Number.isNaN(n)) return 'NaN';
-        const neg = n < 0 || Object.is(n, -0);
-        n = Math.abs(n);
-        if (o.style === 'percent') n *= 100;
-        let s = n === Infinity ? '∞' : n.toFixed(o.maximumFractionDigits);
-        if (n !== Infinity && s.includes('.')) {
-          let [i, f] = s.split('.');
-          while (f.length > o.minimumFractionDigits && f.endsWith('0')) f = f.slice(0, -1);
-          s = f ? `${o.useGrouping ? group(i) : i}.${f}` : o.useGrouping ? group(i) : i;
-        } else if (n !== Infinity && o.useGrouping) {
-          s = group(s);
-        }
-        if (o.style === 'percent') s += '%';
-        if (o.style === 'currency') s = ({ USD: '$', EUR: '€', GBP: '£', JPY: '¥', INR: '₹', CNY: 'CN¥', CAD: 'CA$', AUD: 'A$' }[o.currency] ?? o.currency + '\u00a0') + s;
-        return (neg && s !== '0' ? '-' : '') + s;
-      }
-      formatToParts() { throw unsupported('Intl.NumberFormat.prototype.formatToParts'); }
-      resolvedOptions() { return Object.assign({}, this.#o); }
-      static supportedLocalesOf(locales) { return (Array.isArray(locales) ? locales : [locales]).filter((l) => /^en(-US)?$/.test(l)); }
+    const currencySymbols = { USD: '$', EUR: '€', GBP: '£', JPY: '¥', INR: '₹', CNY: 'CN¥', CAD: 'CA$', AUD: 'A$' };
+    function NumberFormat(locales, opts) {
+      if (new.target === undefined) return new NumberFormat(locales, opts);
+      const locale = resolveLocale('Intl.NumberFormat', locales);
+      opts = options(opts);
+      const style = opts.style ?? 'decimal';
+      if (style !== 'decimal' && style !== 'percent' && style !== 'currency') throw unsupported(`Intl.NumberFormat style "${style}"`);
+      if (style === 'currency' && opts.currency === undefined) throw new TypeError('Currency code is required with currency style.');
+      const cur = style === 'currency' ? String(opts.currency).toUpperCase() : undefined;
+      const curDigits = cur === 'JPY' || cur === 'KRW' ? 0 : 2;
+      const min = opts.minimumFractionDigits ?? (style === 'currency' ? curDigits : 0);
+      const max = Math.max(min, opts.maximumFractionDigits ?? (style === 'currency' ? curDigits : style === 'percent' ? 0 : 3));
+      if (min < 0 || max > 100 || (opts.maximumFractionDigits !== undefined && opts.maximumFractionDigits < min)) throw new RangeError('maximumFractionDigits value is out of range.');
+      const o = { locale, numberingSystem: 'latn', style };
+      if (cur !== undefined) Object.assign(o, { currency: cur, currencyDisplay: 'symbol', currencySign: 'standard' });
+      Object.assign(o, {
+        minimumIntegerDigits: 1, minimumFractionDigits: min, maximumFractionDigits: max, useGrouping: opts.useGrouping === false ? false : 'auto',
+        notation: 'standard', signDisplay: 'auto', roundingMode: 'halfExpand', roundingIncrement: 1, trailingZeroDisplay: 'auto', roundingPriority: 'auto',
+      });
+      setSlot(this, o);
     }
-    class Collator {
-      #o;
-      constructor(locales, options = {}) {
-        checkLocale('Intl.Collator', locales);
-        this.#o = { locale: 'en-US', usage: options.usage ?? 'sort', sensitivity: options.sensitivity ?? 'variant', ignorePunctuation: false, collation: 'default', numeric: Boolean(options.numeric), caseFirst: 'false' };
-        this.compare = this.compare.bind(this);
+    const numberParts = (o, value) => {
+      let n = Number(value);
+      if (Number.isNaN(n)) return [['nan', 'NaN']];
+      const out = [];
+      if (n < 0 || Object.is(n, -0)) out.push(['minusSign', '-']);
+      n = Math.abs(n);
+      if (o.style === 'percent') n *= 100;
+      if (o.style === 'currency') {
+        const sym = currencySymbols[o.currency];
+        out.push(['currency', sym ?? o.currency]);
+        if (sym === undefined) out.push(['literal', '\u00a0']);
       }
-      compare(a, b) {
-        a = String(a); b = String(b);
-        if (this.#o.sensitivity === 'base' || this.#o.sensitivity === 'accent') { a = a.toLowerCase(); b = b.toLowerCase(); }
-        if (this.#o.numeric) {
-          const na = Number(a), nb = Number(b);
-          if (!Number.isNaN(na) && !Number.isNaN(nb)) return na < nb ? -1 : na > nb ? 1 : 0;
+      if (n === Infinity) {
+        out.push(['infinity', '∞']);
+      } else {
+        const [i, f] = h.fixed(n, o.minimumFractionDigits, o.maximumFractionDigits).split('.');
+        const groups = o.useGrouping ? group(i).split(',') : [i];
+        groups.forEach((g, k) => { if (k > 0) out.push(['group', ',']); out.push(['integer', g]); });
+        if (f !== undefined) out.push(['decimal', '.'], ['fraction', f]);
+      }
+      if (o.style === 'percent') out.push(['percentSign', '%']);
+      // -0 rounds to "-0", but a negative number that rounds to zero keeps its sign too, as in V8.
+      return out;
+    };
+    intlClass(NumberFormat, 'NumberFormat', {
+      formatToParts(value) { return numberParts(self(this, 'NumberFormat', 'formatToParts'), value).map(([type, v]) => ({ type, value: v })); },
+      resolvedOptions() { return Object.assign({}, self(this, 'NumberFormat', 'resolvedOptions')); },
+    }, {
+      format() {
+        const o = self(this, 'NumberFormat', 'format');
+        if (o.bound === undefined) {
+          const f = (value) => numberParts(o, value).map((p) => p[1]).join('');
+          Object.defineProperty(o, 'bound', { value: f });
         }
-        const c = a.localeCompare(b);
-        return c < 0 ? -1 : c > 0 ? 1 : 0;
-      }
-      resolvedOptions() { return Object.assign({}, this.#o); }
+        return o.bound;
+      },
+    });
+
+    const stripAccents = (s) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '');
+    const compareStrings = (a, b) => { const c = a.localeCompare(b); return c < 0 ? -1 : c > 0 ? 1 : 0; };
+    const numericChunks = (s) => s.match(/\d+|\D+/g) ?? [];
+    function Collator(locales, opts) {
+      if (new.target === undefined) return new Collator(locales, opts);
+      const locale = resolveLocale('Intl.Collator', locales);
+      opts = options(opts);
+      const sensitivity = opts.sensitivity ?? 'variant';
+      if (!['base', 'accent', 'case', 'variant'].includes(sensitivity)) throw new RangeError(`Value ${sensitivity} out of range for Intl.Collator options property sensitivity`);
+      const caseFirst = opts.caseFirst ?? 'false';
+      setSlot(this, {
+        locale, usage: opts.usage ?? 'sort', sensitivity, ignorePunctuation: Boolean(opts.ignorePunctuation), collation: 'default',
+        numeric: Boolean(opts.numeric), caseFirst: String(caseFirst),
+      });
     }
-    function DateTimeFormat() { throw unsupported('Intl.DateTimeFormat'); }
+    const collate = (o, a, b) => {
+      a = String(a); b = String(b);
+      if (o.ignorePunctuation) { a = a.replace(/[\s!-/:-@[-`{-~]/g, ''); b = b.replace(/[\s!-/:-@[-`{-~]/g, ''); }
+      const fold = (s) => {
+        if (o.sensitivity === 'base') return stripAccents(s).toLowerCase();
+        if (o.sensitivity === 'accent') return s.toLowerCase();
+        if (o.sensitivity === 'case') return stripAccents(s);
+        return s;
+      };
+      const fa = fold(a), fb = fold(b);
+      if (o.numeric) {
+        const ca = numericChunks(fa), cb = numericChunks(fb);
+        for (let i = 0; i < Math.min(ca.length, cb.length); i++) {
+          const x = ca[i], y = cb[i];
+          if (/^\d/.test(x) && /^\d/.test(y)) {
+            const nx = x.replace(/^0+(?=\d)/, ''), ny = y.replace(/^0+(?=\d)/, '');
+            if (nx.length !== ny.length) return nx.length < ny.length ? -1 : 1;
+            if (nx !== ny) return nx < ny ? -1 : 1;
+          } else if (x !== y) {
+            return compareStrings(x, y);
+          }
+        }
+        if (ca.length !== cb.length) return ca.length < cb.length ? -1 : 1;
+        return 0;
+      }
+      const c = compareStrings(fa, fb);
+      if (c !== 0 && o.caseFirst === 'upper' && fa.toLowerCase() === fb.toLowerCase()) return -c;
+      return c;
+    };
+    intlClass(Collator, 'Collator', {
+      resolvedOptions() { return Object.assign({}, self(this, 'Collator', 'resolvedOptions')); },
+    }, {
+      compare() {
+        const o = self(this, 'Collator', 'compare');
+        if (o.bound === undefined) Object.defineProperty(o, 'bound', { value: (a, b) => collate(o, a, b) });
+        return o.bound;
+      },
+    });
+
+    // A Date's time value, clipped as the specification's TimeClip does.
+    const timeValue = (date) => {
+      const x = date === undefined ? Date.now() : Number(date);
+      if (!Number.isFinite(x) || Math.abs(x) > 8.64e15) throw new RangeError('Invalid time value');
+      return Math.trunc(x) + 0;
+    };
+    function DateTimeFormat(locales, opts) {
+      if (new.target === undefined) return new DateTimeFormat(locales, opts);
+      setSlot(this, { f: h.dtf(resolveLocale('Intl.DateTimeFormat', locales), opts, 'any', 'date') });
+    }
+    intlClass(DateTimeFormat, 'DateTimeFormat', {
+      formatToParts(date) {
+        const p = h.dtfParts(self(this, 'DateTimeFormat', 'formatToParts').f, timeValue(date));
+        const out = [];
+        for (let i = 0; i < p.length; i += 2) out.push({ type: p[i], value: p[i + 1] });
+        return out;
+      },
+      resolvedOptions() {
+        const r = h.dtfResolved(self(this, 'DateTimeFormat', 'resolvedOptions').f);
+        const o = { locale: r[0], calendar: 'gregory', numberingSystem: 'latn', timeZone: r[1] };
+        for (let i = 2; i < r.length; i += 2) o[r[i]] = r[i + 1];
+        return o;
+      },
+      formatRange(start, end) {
+        const f = self(this, 'DateTimeFormat', 'formatRange').f;
+        if (start === undefined || end === undefined) throw new TypeError('startDate or endDate is undefined');
+        const a = h.dtfFormat(f, timeValue(start)), b = h.dtfFormat(f, timeValue(end));
+        return a === b ? a : `${a}\u2009\u2013\u2009${b}`;
+      },
+    }, {
+      format() {
+        const o = self(this, 'DateTimeFormat', 'format');
+        if (o.bound === undefined) Object.defineProperty(o, 'bound', { value: (date) => h.dtfFormat(o.f, timeValue(date)) });
+        return o.bound;
+      },
+    });
+    // __format formats for Date.prototype.toLocaleString and its kin.
+    Object.defineProperty(DateTimeFormat, '__format', {
+      value: (t, locales, opts, required, defaults) => h.dtfFormat(h.dtf(resolveLocale('Intl.DateTimeFormat', locales), opts, required, defaults), t),
+    });
+
     const Intl = {};
     define(Intl, {
       NumberFormat, Collator, DateTimeFormat,
@@ -471,6 +603,52 @@
     });
     Object.defineProperty(Intl, Symbol.toStringTag, { value: 'Intl', configurable: true });
     return Intl;
+  }
+
+  // The locale-sensitive methods of the built-ins, on Intl: goja's format
+  // as en-GB (dates) or not at all (numbers), and ignore their locales and
+  // options. The runtime installs them when the bundle calls any of them.
+  function installLocaleMethods() {
+    const { DateTimeFormat, NumberFormat, Collator } = Intl;
+    const getTime = Date.prototype.getTime;
+    const numberValue = Number.prototype.valueOf;
+    const origCompare = String.prototype.localeCompare;
+    const method = (proto, name, fn) => Object.defineProperty(proto, name, { value: fn, writable: true, configurable: true, enumerable: false });
+    const dateMethod = (name, required, defaults) => {
+      const fn = {
+        [name](locales, options) {
+          const t = getTime.call(this);
+          if (Number.isNaN(t)) return 'Invalid Date';
+          return DateTimeFormat.__format(t, locales, options, required, defaults);
+        },
+      }[name];
+      method(Date.prototype, name, fn);
+    };
+    dateMethod('toLocaleString', 'any', 'all');
+    dateMethod('toLocaleDateString', 'date', 'date');
+    dateMethod('toLocaleTimeString', 'time', 'time');
+    let numberFormat;
+    method(Number.prototype, 'toLocaleString', function toLocaleString(locales, options) {
+      const x = numberValue.call(this);
+      if (locales === undefined && options === undefined) return (numberFormat ??= new NumberFormat()).format(x);
+      return new NumberFormat(locales, options).format(x);
+    });
+    method(String.prototype, 'localeCompare', function localeCompare(that, locales, options) {
+      if (this === null || this === undefined) throw new TypeError('String.prototype.localeCompare called on null or undefined');
+      if (locales === undefined && options === undefined) return origCompare.call(this, that);
+      return new Collator(locales, options).compare(String(this), that);
+    });
+    method(Array.prototype, 'toLocaleString', function toLocaleString(locales, options) {
+      const a = Object(this);
+      const n = Math.min(Number.MAX_SAFE_INTEGER, Math.max(0, Math.trunc(Number(a.length)) || 0));
+      let out = '';
+      for (let i = 0; i < n; i++) {
+        if (i > 0) out += ',';
+        const v = a[i];
+        if (v !== null && v !== undefined) out += String(v.toLocaleString(locales, options));
+      }
+      return out;
+    });
   }
 
   function makeAssert() {
