@@ -917,5 +917,64 @@ export declare class ActivityCancellationDetails {
   static fromProto(proto: unknown): ActivityCancellationDetails;
 }
 
+// ---- external storage ------------------------------------------------------
+
+/** A stored payload's reference, as a storage driver returns it: claimData locates the payload. */
+export declare class StorageDriverClaim {
+  readonly claimData: Record<string, string>;
+  constructor(claimData: Record<string, string>);
+}
+export interface StorageDriverWorkflowInfo {
+  readonly kind: 'workflow';
+  readonly namespace: string;
+  readonly id?: string;
+  readonly runId?: string;
+  readonly type?: string;
+}
+export interface StorageDriverActivityInfo {
+  readonly kind: 'activity';
+  readonly namespace: string;
+  readonly id?: string;
+  readonly runId?: string;
+  readonly type?: string;
+}
+export type StorageDriverTargetInfo = StorageDriverWorkflowInfo | StorageDriverActivityInfo;
+export interface StorageDriverStoreContext {
+  abortSignal?: AbortSignal;
+  target?: StorageDriverTargetInfo;
+}
+export interface StorageDriverSelectContext {
+  abortSignal?: AbortSignal;
+  target?: StorageDriverTargetInfo;
+}
+export interface StorageDriverRetrieveContext {
+  abortSignal?: AbortSignal;
+}
+/** Stores payloads outside history and retrieves them by their claims. */
+export interface StorageDriver {
+  readonly name: string;
+  readonly type: string;
+  store(context: StorageDriverStoreContext, payloads: Payload[]): Promise<StorageDriverClaim[]>;
+  retrieve(context: StorageDriverRetrieveContext, claims: StorageDriverClaim[]): Promise<Payload[]>;
+}
+/** Picks the driver that stores a payload, or null to keep it in history. */
+export type StorageDriverSelector = (context: StorageDriverSelectContext, payload: Payload) => StorageDriver | null;
+/**
+ * Configuration of external payload storage: its drivers, which one stores a payload, and the
+ * size (bytes, default 256 KiB) from which payloads are stored. Constructing one in a workflow
+ * only checks the configuration (a ValueError for no drivers, a bad threshold, a nameless or
+ * duplicate driver, or several drivers without a selector); tsworker does not store payloads
+ * externally.
+ */
+export declare class ExternalStorage {
+  readonly drivers: StorageDriver[];
+  readonly driverSelector: StorageDriverSelector;
+  readonly payloadSizeThreshold: number;
+  private readonly driversByName;
+  constructor(options: { drivers: StorageDriver[]; driverSelector?: StorageDriverSelector; payloadSizeThreshold?: number });
+  /** The registered driver called name, or null. */
+  getDriver(name: string): StorageDriver | null;
+}
+
 // Only the names exported above are part of the module.
 export {};

@@ -541,6 +541,51 @@ export class ActivityCancellationDetails {
   }
 }
 
+// ---- external storage ----------------------------------------------------------
+
+// StorageDriverClaim and ExternalStorage are the TypeScript SDK's
+// configuration classes for storing large payloads outside history. Its
+// worker applies an ExternalStorage given in its data converter to the
+// payloads of activations, outside the workflow sandbox; in a workflow they
+// are plain values, as here.
+export class StorageDriverClaim {
+  claimData;
+  constructor(claimData) {
+    this.claimData = claimData;
+  }
+}
+
+export class ExternalStorage {
+  drivers;
+  driverSelector;
+  payloadSizeThreshold;
+  driversByName;
+  constructor({ drivers, driverSelector, payloadSizeThreshold = 256 * 1024 }) {
+    if (!Array.isArray(drivers) || drivers.length === 0) throw valueError('ExternalStorage requires at least one driver');
+    if (typeof payloadSizeThreshold !== 'number' || !Number.isFinite(payloadSizeThreshold) || payloadSizeThreshold < 0) {
+      throw valueError(`ExternalStorage.payloadSizeThreshold must be a non-negative finite number, got ${String(payloadSizeThreshold)}`);
+    }
+    const byName = new Map();
+    for (const driver of drivers) {
+      const name = driver?.name;
+      if (typeof name !== 'string' || name.length === 0) throw valueError("Storage driver 'name' must be a non-empty string");
+      if (byName.has(name)) throw valueError(`Duplicate storage driver name: '${name}'`);
+      byName.set(name, driver);
+    }
+    if (driverSelector === undefined && byName.size > 1) {
+      throw valueError('ExternalStorage.driverSelector is required when more than one driver is registered');
+    }
+    this.drivers = drivers.slice();
+    this.driverSelector = driverSelector ?? (() => drivers[0]);
+    this.payloadSizeThreshold = payloadSizeThreshold;
+    this.driversByName = byName;
+  }
+  // getDriver returns the registered driver called name, or null.
+  getDriver(name) {
+    return this.driversByName.get(name) ?? null;
+  }
+}
+
 // ---- failure conversion ----------------------------------------------------
 
 const nonErrorThrown = ' [A non-Error value was thrown from your code. We recommend throwing Error objects so that we can provide a stack trace]';

@@ -163,4 +163,18 @@ t('DefaultFailureConverter(encodeCommonAttributes)', () => { const c = new wf.De
 t('defaultDataConverter', () => [Object.keys(wf.defaultDataConverter), wf.defaultDataConverter.payloadConverter === pc,
   wf.defaultDataConverter.failureConverter === fc, wf.defaultDataConverter.payloadCodecs, fc instanceof wf.DefaultFailureConverter]);
 
+t('StorageDriverClaim', () => { const c = new wf.StorageDriverClaim({ key: 'k' }); return [Object.keys(c), c.claimData, new wf.StorageDriverClaim().claimData]; });
+const driver = (name) => ({ name, type: 't', store: async () => [], retrieve: async () => [] });
+t('ExternalStorage', () => { const a = driver('a'); const s = new wf.ExternalStorage({ drivers: [a] });
+  return [Object.keys(s), s.drivers.length, s.drivers[0] === a, s.payloadSizeThreshold, s.driverSelector() === a, s.getDriver('a') === a, s.getDriver('b'),
+    s.driversByName instanceof Map, new wf.ExternalStorage({ drivers: [a, driver('b')], driverSelector: () => null, payloadSizeThreshold: 0 }).payloadSizeThreshold]; });
+for (const [k, o] of Object.entries({
+  noDrivers: { drivers: [] }, notArray: { drivers: driver('a') }, negative: { drivers: [driver('a')], payloadSizeThreshold: -1 },
+  infinite: { drivers: [driver('a')], payloadSizeThreshold: Infinity }, string: { drivers: [driver('a')], payloadSizeThreshold: '5' },
+  nullThreshold: { drivers: [driver('a')], payloadSizeThreshold: null }, noName: { drivers: [{}] }, emptyName: { drivers: [driver('')] },
+  nullDriver: { drivers: [null] }, duplicate: { drivers: [driver('a'), driver('a')] }, twoNoSelector: { drivers: [driver('a'), driver('b')] },
+})) t(`ExternalStorage(${k})`, () => new wf.ExternalStorage(o));
+t('ExternalStorage(no options)', () => new wf.ExternalStorage(), true);
+t('ExternalStorage(ValueError)', () => { try { new wf.ExternalStorage({ drivers: [] }); } catch (e) { return [e instanceof wf.ValueError, e.name, Object.keys(e)]; } });
+
 export const results = out.join('\n');
