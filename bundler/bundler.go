@@ -39,6 +39,12 @@ type Options struct {
 	// every value into and out of the workflows then goes through it.
 	// Optional; default: the default payload converter, in Go.
 	PayloadConverter string
+	// NodePaths are more directories holding npm packages, searched after
+	// the node_modules directories of the importing file's directory and
+	// its parents, as Node's NODE_PATH (and webpack's resolve.modules).
+	// Optional: a project with its node_modules beside or above its
+	// workflows needs none.
+	NodePaths []string
 }
 
 // Message is a problem found while bundling, at a place in the source.
@@ -137,6 +143,13 @@ func Bundle(opts Options) Result {
 		// supply what goja lacks (see jsruntime.BundleDefines).
 		Supported: map[string]bool{"regexp-unicode-property-escapes": false},
 		Define:    jsruntime.BundleDefines,
+	}
+	for _, p := range opts.NodePaths {
+		abs, err := filepath.Abs(p)
+		if err != nil {
+			return Result{Entry: entry, Errors: []Message{{Text: fmt.Sprintf("node path %s: %v", p, err)}}}
+		}
+		base.NodePaths = append(base.NodePaths, abs)
 	}
 	scan := base
 	scan.EntryPoints = []string{entry}

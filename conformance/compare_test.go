@@ -24,22 +24,29 @@ type tcase struct {
 // runCases runs each case on both runtimes and compares the observations.
 func runCases(t *testing.T, cases []tcase) {
 	t.Helper()
+	runCasesOn(t, rtTS, rtJS, cases)
+}
+
+// runCasesOn runs each case on ts (a tsworker worker's runtime) and js (a
+// TypeScript SDK worker's, configured alike) and compares the observations.
+func runCasesOn(t *testing.T, ts, js runtime, cases []tcase) {
+	t.Helper()
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			if suite.skip != "" {
 				t.Skip(suite.skip)
 			}
 			t.Parallel()
-			compareCase(t, c)
+			compareCase(t, c, ts, js)
 		})
 	}
 }
 
-func compareCase(t *testing.T, c tcase) {
+func compareCase(t *testing.T, c tcase, ts, js runtime) {
 	var wg sync.WaitGroup
 	obs := map[string]any{}
 	var mu sync.Mutex
-	for _, rt := range []runtime{rtTS, rtJS} {
+	for _, rt := range []runtime{ts, js} {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -51,7 +58,7 @@ func compareCase(t *testing.T, c tcase) {
 		}()
 	}
 	wg.Wait()
-	a, b := obs[rtTS.name], obs[rtJS.name]
+	a, b := obs[ts.name], obs[js.name]
 	patterns := acceptedFor(c.name)
 	a, b = mask(a, "", patterns), mask(b, "", patterns)
 	var diffs []string

@@ -2,6 +2,7 @@ package conformance
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -159,12 +160,14 @@ func startWorkers(ctx context.Context, c client.Client, node, modules, addr stri
 	}
 	stops = append(stops, tw.Stop)
 
-	nw, err := startNodeWorker(ctx, node, modules, addr)
+	nw, err := startNodeWorker(ctx, node, modules, addr, nodeWorker{queue: rtJS.queue, workflows: workflowsFile})
 	if err != nil {
 		return stop, err
 	}
 	stops = append(stops, nw)
-	return stop, nil
+	ps, err := startPluginWorkers(ctx, c, node, modules, addr)
+	stops = append(stops, ps)
+	return stop, err
 }
 
 // lookNode finds node and npm on PATH.
@@ -240,20 +243,30 @@ func installNode(ctx context.Context, npm string) (string, error) {
 	return dir, nil
 }
 
-// startNodeWorker runs the TypeScript SDK worker of rtJS and waits for its
+// nodeWorker is what a TypeScript SDK worker runs: its task queue, its
+// workflows file and more flags of worker.mjs. sink receives the records
+// its sinks write (the JSON after "sink " of its output lines).
+type nodeWorker struct {
+	queue, workflows string
+	flags            []string
+	sink             func(record []byte)
+}
+
+// startNodeWorker runs a TypeScript SDK worker (worker.mjs) and waits for its
 // ready line. stop closes its stdin and waits for it to exit.
 //
 // The oracle keeps its workflow cache even when tsworker's sticky cache is
 // off: with maxCachedWorkflows 0 (worker.mjs --no-cache) the TypeScript SDK
 // times out the workflow task of a run that waits on a local activity, which
 // would make the oracle, not tsworker, differ.
-func startNodeWorker(ctx context.Context, node, modules, addr string) (stop func(), err error) {
-	entry, err := filepath.Abs(workflowsFile)
+func startNodeWorker(ctx context.Context, node, modules, addr string, nw nodeWorker) (stop func(), err error) {
+	entry, err := filepath.Abs(nw.workflows)
 	if err != nil {
 		return nil, fmt.Errorf("conformance: %w", err)
 	}
 	args := []string{filepath.Join(modules, "worker.mjs"), "--address", addr, "--namespace", "default",
-		"--task-queue", rtJS.queue, "--workflows", entry}
+		"--task-queue", nw.queue, "--workflows", entry}
+	args = append(args, nw.flags...)
 	cmd := exec.Command(node, args...)
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
@@ -284,10 +297,16 @@ func startNodeWorker(ctx context.Context, node, modules, addr string) (stop func
 	ready := make(chan struct{})
 	go func() {
 		sc := bufio.NewScanner(stdout)
+		sc.Buffer(nil, 1<<20)
 		for sc.Scan() {
 			if strings.TrimSpace(sc.Text()) == "ready" {
 				close(ready)
 				break
+			}
+		}
+		for sc.Scan() {
+			if rec, ok := bytes.CutPrefix(sc.Bytes(), []byte("sink ")); ok && nw.sink != nil {
+				nw.sink(rec)
 			}
 		}
 		_, _ = io.Copy(io.Discard, stdout)

@@ -393,6 +393,12 @@ func payloadValue(p *commonpb.Payload) any {
 	}
 	enc := string(p.GetMetadata()["encoding"])
 	m := map[string]any{"encoding": enc}
+	// Metadata beyond the encoding, such as a payload converter's own.
+	for k, v := range p.GetMetadata() {
+		if k != "encoding" {
+			m["metadata "+k] = string(v)
+		}
+	}
 	var v any
 	if strings.HasPrefix(enc, "json/") && json.Unmarshal(p.GetData(), &v) == nil {
 		m["data"] = v

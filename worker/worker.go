@@ -58,14 +58,15 @@ type Options struct {
 	Loaded *Workflows
 
 	// WorkflowFailureErrorTypes, DataConverter, MetricsHandler, Limits,
-	// Sinks and PayloadConverterPath are the LoadOptions New loads Workflows
-	// with; see LoadOptions.
+	// Sinks, PayloadConverterPath and NodePaths are the LoadOptions New
+	// loads Workflows with; see LoadOptions.
 	WorkflowFailureErrorTypes []string                // see LoadOptions
 	DataConverter             converter.DataConverter // see LoadOptions
 	MetricsHandler            client.MetricsHandler   // see LoadOptions
 	Limits                    Limits                  // see LoadOptions
 	Sinks                     Sinks                   // see LoadOptions
 	PayloadConverterPath      string                  // see LoadOptions
+	NodePaths                 []string                // see LoadOptions
 
 	// Diagnostics, also given to the client (Diagnostics.ClientOptions),
 	// makes workflow tasks failed by non-determinism say which history event
@@ -85,9 +86,10 @@ type Options struct {
 // loadOptions returns the load options of o, and whether any is set.
 func (o Options) loadOptions() (LoadOptions, bool) {
 	lo := LoadOptions{WorkflowFailureErrorTypes: o.WorkflowFailureErrorTypes, DataConverter: o.DataConverter,
-		MetricsHandler: o.MetricsHandler, Limits: o.Limits, Sinks: o.Sinks, PayloadConverterPath: o.PayloadConverterPath}
+		MetricsHandler: o.MetricsHandler, Limits: o.Limits, Sinks: o.Sinks, PayloadConverterPath: o.PayloadConverterPath,
+		NodePaths: o.NodePaths}
 	set := len(lo.WorkflowFailureErrorTypes) > 0 || lo.DataConverter != nil || lo.MetricsHandler != nil ||
-		lo.Limits != (Limits{}) || len(lo.Sinks) > 0 || lo.PayloadConverterPath != ""
+		lo.Limits != (Limits{}) || len(lo.Sinks) > 0 || lo.PayloadConverterPath != "" || len(lo.NodePaths) > 0
 	return lo, set
 }
 
@@ -135,6 +137,13 @@ type LoadOptions struct {
 	// with its payloads; a prebuilt bundle (LoadBundle) carries the converter
 	// it was built with. Optional; default: the default payload converter.
 	PayloadConverterPath string
+	// NodePaths are more directories holding npm packages the workflows (and
+	// the payload converter) import, searched after the node_modules
+	// directories beside the importing file and above it, as Node's
+	// NODE_PATH or webpack's resolve.modules in the TypeScript SDK's
+	// bundleWorkflowCode. Optional: a project whose node_modules is beside
+	// or above its workflows needs none.
+	NodePaths []string
 }
 
 // Sinks, Sink and SinkCall: see LoadOptions.Sinks.
@@ -187,7 +196,8 @@ type Limits = engine.Limits
 // name the file and line.
 func Load(path string, opts ...LoadOptions) (*Workflows, error) {
 	start := time.Now()
-	res := bundler.Bundle(bundler.Options{Entry: path, PayloadConverter: firstOpts(opts).PayloadConverterPath})
+	res := bundler.Bundle(bundler.Options{Entry: path, PayloadConverter: firstOpts(opts).PayloadConverterPath,
+		NodePaths: firstOpts(opts).NodePaths})
 	if err := res.Err(); err != nil {
 		return nil, err
 	}
@@ -236,7 +246,7 @@ func New(c client.Client, taskQueue string, opts Options) (*Worker, error) {
 	case wfs != nil && opts.Workflows != "":
 		err = fmt.Errorf("both Options.Workflows (%s) and Options.Loaded are set; set one", opts.Workflows)
 	case wfs != nil && loSet:
-		err = errors.New("Options.Loaded is set with load options (WorkflowFailureErrorTypes, DataConverter, MetricsHandler, Limits, Sinks, PayloadConverterPath), " +
+		err = errors.New("Options.Loaded is set with load options (WorkflowFailureErrorTypes, DataConverter, MetricsHandler, Limits, Sinks, PayloadConverterPath, NodePaths), " +
 			"which apply only to Options.Workflows: give them to Load or LoadBundle")
 	case wfs != nil:
 	case opts.Workflows != "":

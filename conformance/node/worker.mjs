@@ -5,6 +5,12 @@
 // runs.
 //
 //   node worker.mjs --address HOST:PORT --namespace NS --task-queue TQ --workflows FILE [--no-cache]
+//     [--payload-converter FILE] [--interceptors FILE]... [--sinks SPEC]
+//
+// --payload-converter is the bundle's payloadConverterPath, --interceptors
+// (repeated) its workflow interceptor modules, --sinks a JSON object
+// {iface: {fn: callDuringReplay}} of sinks that record each call as a line
+// "sink {iface, fn, args, workflowId, isReplaying}" on stdout.
 //
 // It prints "ready" on stdout once polling and shuts down when stdin closes
 // or on SIGTERM/SIGINT.
@@ -14,7 +20,7 @@ import { NativeConnection, Worker, bundleWorkflowCode, Runtime, DefaultLogger } 
 import * as activities from './activities.mjs';
 
 function parseArgs(argv) {
-  const out = { namespace: 'default', noCache: false };
+  const out = { namespace: 'default', noCache: false, interceptors: [] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     switch (a) {
@@ -23,6 +29,9 @@ function parseArgs(argv) {
       case '--task-queue': out.taskQueue = argv[++i]; break;
       case '--workflows': out.workflows = argv[++i]; break;
       case '--no-cache': out.noCache = true; break;
+      case '--payload-converter': out.payloadConverter = argv[++i]; break;
+      case '--interceptors': out.interceptors.push(path.resolve(argv[++i])); break;
+      case '--sinks': out.sinks = JSON.parse(argv[++i]); break;
       default: throw new Error(`unknown argument ${a}`);
     }
   }
@@ -30,6 +39,28 @@ function parseArgs(argv) {
     if (!out[k]) throw new Error(`missing --${k}`);
   }
   return out;
+}
+
+// recordingSinks are sinks by spec ({iface: {fn: callDuringReplay}}) that
+// write each call on stdout for the suite. The logger sink of log,
+// __temporal_logger, is a reserved name: it is registered by its deprecated
+// name, defaultWorkerLogger, which the worker maps to it.
+function recordingSinks(spec) {
+  const sinks = {};
+  for (const [iface, fns] of Object.entries(spec)) {
+    const name = iface === '__temporal_logger' ? 'defaultWorkerLogger' : iface;
+    sinks[name] = {};
+    for (const [fn, callDuringReplay] of Object.entries(fns)) {
+      sinks[name][fn] = {
+        fn(info, ...args) {
+          const rec = { iface, fn, args, workflowId: info.workflowId, isReplaying: info.unsafe.isReplaying };
+          process.stdout.write(`sink ${JSON.stringify(rec)}\n`);
+        },
+        callDuringReplay,
+      };
+    }
+  }
+  return sinks;
 }
 
 async function main() {
@@ -41,6 +72,8 @@ async function main() {
   const here = path.dirname(fileURLToPath(import.meta.url));
   const workflowBundle = await bundleWorkflowCode({
     workflowsPath: path.resolve(args.workflows),
+    payloadConverterPath: args.payloadConverter && path.resolve(args.payloadConverter),
+    workflowInterceptorModules: args.interceptors,
     logger: new DefaultLogger('WARN'),
     webpackConfigHook: (config) => {
       config.resolve = config.resolve ?? {};
@@ -55,6 +88,11 @@ async function main() {
     taskQueue: args.taskQueue,
     workflowBundle,
     activities,
+    // The payload converter and the interceptor modules are in the bundle
+    // (the worker's own would load the .ts files with Node): workflow
+    // code's values are converted in the workflow's sandbox, and the
+    // local activities keep the default converter, as tsworker's Go ones.
+    sinks: args.sinks && recordingSinks(args.sinks),
     enableNonLocalActivities: false,
     maxCachedWorkflows: args.noCache ? 0 : undefined,
     // Short, so a stuck test does not wait long for shutdown.

@@ -1,0 +1,38 @@
+package conformance
+
+import (
+	"testing"
+)
+
+// account is an Account of testdata/plugins/workflows.ts in Extended JSON,
+// as a Go client writes it.
+var account = map[string]any{
+	"id":        "acct-1",
+	"createdAt": map[string]any{"$date": 1700000000123},
+	"token":     map[string]any{"$binary": "AQID"},
+	"balance":   map[string]any{"$type": "money", "$value": map[string]any{"amount": 10.25, "currency": "EUR"}},
+	"limit":     map[string]any{"$InfNaN": 1},
+	"pattern":   map[string]any{"$regexp": ".*Stormblessed", "$flags": ""},
+}
+
+func TestPlugins(t *testing.T) {
+	runPluginCases(t, []tcase{
+		{"ejsonArgs", run("ejsonArgs", account)},
+		{"ejsonMessages", func(d *driver) {
+			d.startIdle("ejsonMessages")
+			d.signal("addDate", map[string]any{"$date": 86400000})
+			d.query("dates")
+			d.update("u1", "addMoney", map[string]any{"$type": "money", "$value": map[string]any{"amount": 3, "currency": "EUR"}})
+			d.update("u2", "addMoney", 4)
+			d.query("dates")
+			d.signal("finish")
+			d.result()
+		}},
+		{"ejsonChild", func(d *driver) {
+			d.start("ejsonChild")
+			d.result()
+			d.histories(d.ID("child-wf"), "")
+		}},
+		{"ejsonFailure", run("ejsonFailure")},
+	})
+}
