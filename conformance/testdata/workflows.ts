@@ -8,3 +8,4 @@ export * from './messages2';
 export * from './children';
 export * from './misc';
 export * from './sandbox';
+export * from './context';

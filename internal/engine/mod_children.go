@@ -115,7 +115,7 @@ func (r children) childOptions(o *goja.Object) (workflow.ChildWorkflowOptions, b
 	var err error
 	opts.WorkflowID = str2(o.Get("workflowId"))
 	if opts.WorkflowID == "" {
-		opts.WorkflowID = r.rt.UUID4()
+		opts.WorkflowID = r.uuid4()
 	}
 	opts.TaskQueue = str2(o.Get("taskQueue"))
 	opts.CronSchedule = str2(o.Get("cronSchedule"))

@@ -134,7 +134,7 @@ func (r *run) searchAttributesJS(sa *commonpb.SearchAttributes) *goja.Object {
 	return o
 }
 
-func (r infoAPI) uuid4(goja.FunctionCall) goja.Value { return r.vm.ToValue(r.rt.UUID4()) }
+func (r infoAPI) uuid4(goja.FunctionCall) goja.Value { return r.vm.ToValue(r.run.uuid4()) }
 
 func (r infoAPI) inWorkflowContext(goja.FunctionCall) goja.Value { return r.vm.ToValue(r.ctx != nil) }
 

@@ -82,7 +82,7 @@ func (r *scopes) scopeRun(c goja.FunctionCall) goja.Value {
 		timeout = c.Arguments[2]
 	}
 	prev := r.cur
-	r.cur = &asyncCtx{scope: s, updateID: prev.updateID, updateName: prev.updateName}
+	r.cur = &asyncCtx{scope: s, updateID: prev.updateID, updateName: prev.updateName, vals: prev.vals}
 	defer func() { r.cur = prev }()
 
 	var timerScope *scope

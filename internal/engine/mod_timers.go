@@ -85,6 +85,7 @@ func (r *timers) setTimeout(fn goja.Callable, ms int64, args []goja.Value) int64
 		r.cancels = map[int64]workflow.CancelFunc{}
 	}
 	r.cancels[id] = cancel
+	actx := r.cur // the callback runs in the async context of the call, as in the TypeScript SDK
 	r.await(workflow.NewTimer(ctx, sleepDuration(time.Duration(ms)*time.Millisecond)), func(f workflow.Future) {
 		if _, live := r.cancels[id]; !live {
 			return
@@ -93,7 +94,11 @@ func (r *timers) setTimeout(fn goja.Callable, ms int64, args []goja.Value) int64
 		if f.Get(r.ctx, nil) != nil {
 			return
 		}
-		if _, err := fn(goja.Undefined(), args...); err != nil {
+		prev := r.cur
+		r.cur = actx
+		_, err := fn(goja.Undefined(), args...)
+		r.cur = prev
+		if err != nil {
 			panic(r.taskFailure("setTimeout callback threw", err))
 		}
 	})

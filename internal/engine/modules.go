@@ -44,6 +44,8 @@ var modules = []module{
 	logModule,
 	sinksModule,
 	nexusModule,
+	alsModule,
+	randomModule,
 }
 
 // hostExports indexes every module's exports by name. It is built once and
@@ -104,6 +106,8 @@ type mods struct {
 	messages *messages
 	patches  *patches
 	typedSA  *goja.Object // the TypedSearchAttributes class
+	als      *goja.Object // the AsyncLocalStorage class
+	random   *randomState
 }
 
 func (r *run) timers() *timers {

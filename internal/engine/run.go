@@ -43,12 +43,14 @@ type run struct {
 }
 
 // asyncCtx is what follows JS code across awaits (goja's async context
-// tracking): the cancellation scope it runs in and, in update handlers, the
-// update it serves.
+// tracking): the cancellation scope it runs in, in update handlers the
+// update it serves, and the values of AsyncLocalStorage and friends (see
+// ctxVals). It is immutable: a change makes a new one.
 type asyncCtx struct {
 	scope      *scope
 	updateID   string
 	updateName string
+	vals       *ctxVals
 }
 
 // Grab implements goja.AsyncContextTracker.
@@ -88,6 +90,7 @@ func newRun(ctx workflow.Context, w *Workflows, in *inbound) *run {
 		r.wd.timed = r.tm != nil
 	}
 	r.vm.SetAsyncContextTracker(r)
+	r.vm.SetRandSource(r.currentRandom)
 	r.installHost()
 	in.run = r
 	return r

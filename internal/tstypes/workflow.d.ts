@@ -611,5 +611,49 @@ export declare function makeContinueAsNewFunc<F extends Workflow>(
 /** Completes this run and starts a new run of the same workflow with args. */
 export declare function continueAsNew<F extends Workflow>(...args: Parameters<F>): Promise<never>;
 
+// ---- async context, randomness, metrics, event groups ----------------------
+
+/**
+ * Node's AsyncLocalStorage, as the TypeScript SDK's sandbox provides it: a
+ * store that follows the code run by run() across awaits, promise callbacks
+ * and timers started inside it.
+ */
+export declare class AsyncLocalStorage<T> {
+  constructor(name?: string);
+  readonly name: string;
+  /** The store of the current async context, or undefined. */
+  getStore(): T | undefined;
+  /** Runs callback with store as the store, and returns its result. */
+  run<R, TArgs extends any[]>(store: T, callback: (...args: TArgs) => R, ...args: TArgs): R;
+  /** Runs callback outside any store. */
+  exit<R, TArgs extends any[]>(callback: (...args: TArgs) => R, ...args: TArgs): R;
+  /** Sets the store for the rest of the current synchronous execution and what it starts. */
+  enterWith(store: T): void;
+  /** getStore answers undefined until the next run or enterWith. */
+  disable(): void;
+  /** Returns fn bound to the current async context. */
+  static bind<Func extends (...args: any[]) => any>(fn: Func): Func;
+  /** Returns a function that runs its argument in the current async context. */
+  static snapshot(): <R, TArgs extends any[]>(fn: (...args: TArgs) => R, ...args: TArgs) => R;
+}
+
+/** A deterministic random number stream of the workflow. */
+export interface WorkflowRandomStream {
+  /** A number in [0, 1). */
+  random(): number;
+  /** A version 4 UUID. */
+  uuid4(): string;
+  /** Fills bytes with random bytes and returns it. */
+  fill(bytes: Uint8Array): Uint8Array;
+  /** Runs fn with this stream as the one Math.random and uuid4 draw from. */
+  with<T>(fn: () => T): T;
+}
+
+/** The workflow's own random stream (the one behind Math.random and uuid4). */
+export declare const workflowRandom: WorkflowRandomStream;
+
+/** A random stream of its own, by name, independent of the workflow's and of the other names'. */
+export declare function getRandomStream(name: string): WorkflowRandomStream;
+
 // Only the names exported above are part of the module.
 export {};

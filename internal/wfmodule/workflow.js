@@ -195,3 +195,9 @@ export function defineSearchAttributeKey(name, type) {
   return { name, type };
 }
 export const TypedSearchAttributes = /* @__PURE__ */ h.fn('TypedSearchAttributes');
+
+// ---- async context, randomness, metrics, event groups ---------------------
+
+export const AsyncLocalStorage = /* @__PURE__ */ h.fn('AsyncLocalStorage');
+export const getRandomStream = /* @__PURE__ */ h.fn('getRandomStream');
+export const workflowRandom = /* @__PURE__ */ h.fn('workflowRandom');

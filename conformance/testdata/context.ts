@@ -1,0 +1,131 @@
+// AsyncLocalStorage, random streams, metricMeter and event groups.
+import * as wf from '@temporalio/workflow';
+import { acts } from './activities';
+
+const als = new wf.AsyncLocalStorage<string>();
+
+// alsPropagation: where a store set by run() is seen (awaits, promise
+// callbacks, timers, cancellation scopes, Promise.all) and where it is not.
+export async function alsPropagation(): Promise<unknown[]> {
+  const seen: unknown[] = [];
+  const note = (tag: string) => seen.push(`${tag}:${als.getStore()}`);
+  note('top');
+  const r = await als.run('a', async () => {
+    note('run');
+    await wf.sleep(1);
+    note('after sleep');
+    await Promise.all([
+      als.run('b', async () => {
+        await wf.sleep(1);
+        note('inner b');
+      }),
+      (async () => {
+        await wf.sleep(2);
+        note('sibling');
+      })(),
+    ]);
+    await new Promise<void>((resolve) =>
+      setTimeout(() => {
+        note('timer');
+        resolve();
+      }, 10),
+    );
+    await wf.CancellationScope.nonCancellable(async () => {
+      await wf.sleep(1);
+      note('scope');
+    });
+    seen.push(als.run('c', (x: number, y: number) => `${als.getStore()}:${x + y}`, 1, 2));
+    note('after sync run');
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const then = als.run('d', () => gate.then(() => note('then')));
+    als.run('e', () => release());
+    await then;
+    await acts.echo('x').then(() => note('activity then'));
+    return 'result';
+  });
+  seen.push(r);
+  note('after run');
+  als.run('f', () => als.exit(() => note('exit')));
+  await (async () => {
+    als.enterWith('g');
+    note('enterWith');
+    await wf.sleep(1);
+    note('enterWith later');
+  })();
+  note('after enterWith');
+  try {
+    als.run('h', () => {
+      throw new Error('boom');
+    });
+  } catch (err) {
+    seen.push((err as Error).message);
+  }
+  note('after throw');
+  const other = new wf.AsyncLocalStorage<number>('other');
+  seen.push(JSON.stringify(other), other.getStore());
+  other.run(1, () => als.run('i', () => seen.push(`${other.getStore()}${als.getStore()}`)));
+  seen.push(JSON.stringify(other));
+  other.disable();
+  seen.push(JSON.stringify(other), other.getStore());
+  const snap = als.run('j', () => wf.AsyncLocalStorage.snapshot());
+  seen.push(snap(() => als.getStore()));
+  const bound = als.run('k', () => wf.AsyncLocalStorage.bind((x: number) => `${als.getStore()}${x}`));
+  seen.push(bound(7));
+  seen.push(typeof wf.AsyncLocalStorage, Object.keys(other).join(','));
+  return seen;
+}
+
+// alsHandlers: what signal and update handlers and queries see of a store
+// the main function set.
+export async function alsHandlers(): Promise<unknown[]> {
+  const seen: unknown[] = [];
+  wf.setHandler(wf.defineSignal('sig'), async () => {
+    seen.push(`signal:${als.getStore()}`);
+    await als.run('s', () => wf.sleep(1));
+    seen.push(`signal after:${als.getStore()}`);
+  });
+  wf.setHandler(wf.defineUpdate<string>('upd'), async () => {
+    seen.push(`update:${als.getStore()}`);
+    return als.run('u', async () => {
+      await wf.sleep(1);
+      return `update store:${als.getStore()}`;
+    });
+  });
+  wf.setHandler(wf.defineQuery<string>('q'), () => `query:${als.getStore()}`);
+  let done = false;
+  wf.setHandler(wf.defineSignal('done'), () => void (done = true));
+  await als.run('main', async () => {
+    await wf.condition(() => done);
+    seen.push(`main:${als.getStore()}`);
+  });
+  return seen;
+}
+
+// randomStreams draws from Math.random, uuid4, workflowRandom and two named
+// streams, with and without with(); the driver checks the values against
+// the TypeScript SDK's algorithm for the run's original run ID.
+export async function randomStreams(): Promise<unknown> {
+  const a = wf.getRandomStream('a');
+  const out: Record<string, unknown> = {
+    runId: wf.workflowInfo().runId,
+    math: [Math.random(), Math.random()],
+    a: [a.random(), a.random()],
+    aAgain: wf.getRandomStream('a').random(),
+    b: wf.getRandomStream('b').random(),
+    uuid: wf.uuid4(),
+    workflowRandom: wf.workflowRandom.random(),
+  };
+  await wf.sleep(1);
+  out.withA = a.with(() => [Math.random(), wf.uuid4()]);
+  out.withAsync = await wf.getRandomStream('c').with(async () => {
+    await wf.sleep(1);
+    const inner = wf.workflowRandom.with(() => Math.random());
+    return [Math.random(), inner];
+  });
+  out.afterWith = Math.random();
+  out.streamUuid = wf.getRandomStream('d').uuid4();
+  out.fill = Array.from(wf.getRandomStream('e').fill(new Uint8Array(4)));
+  out.shape = [Object.keys(a).includes('name'), a.name, typeof a.with, typeof wf.workflowRandom.fill];
+  return out;
+}
