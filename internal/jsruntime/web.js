@@ -651,36 +651,320 @@
     });
   }
 
+  // Node's assert, as the TypeScript SDK's sandbox provides it (the host's
+  // node:assert): the same messages, with values rendered as Node's
+  // util.inspect renders them for assertion errors (one property a line,
+  // keys sorted) and the line diff of deepStrictEqual and strictEqual. An
+  // assert(value) without a message reads "<value> == true": Node prints
+  // the call's source instead only when it can read the file, which the
+  // sandbox's bundle is not.
   function makeAssert() {
-    const inspect = (v) => {
-      if (typeof v === 'string') return `'${v}'`;
-      if (typeof v === 'bigint') return `${v}n`;
-      if (typeof v === 'function') return `[Function: ${v.name || '(anonymous)'}]`;
-      if (typeof v === 'symbol' || v === undefined) return String(v);
-      try { return JSON.stringify(v) ?? String(v); } catch { return String(v); }
+    const isRegExp = (v) => v instanceof RegExp;
+    const identifier = /^[A-Za-z_$][\w$]*$/;
+    const quote = (s) => {
+      const q = !s.includes("'") ? "'" : !s.includes('"') ? '"' : !s.includes('`') && !s.includes('${') ? '`' : "'";
+      let out = '';
+      for (const ch of s) {
+        const c = ch.charCodeAt(0);
+        if (ch === q || ch === '\\') out += '\\' + ch;
+        else if (ch === '\n') out += '\\n';
+        else if (ch === '\t') out += '\\t';
+        else if (ch === '\r') out += '\\r';
+        else if (ch === '\b') out += '\\b';
+        else if (ch === '\f') out += '\\f';
+        else if (ch === '\v') out += '\\v';
+        else if (c < 0x20 || c === 0x7f) out += '\\x' + c.toString(16).toUpperCase().padStart(2, '0');
+        else out += ch;
+      }
+      return q + out + q;
     };
+    const byString = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
+    // inspect renders v as util.inspect does with compact: false, sorted:
+    // true and no depth limit.
+    const inspect = (v, indent = '', seen = []) => {
+      switch (typeof v) {
+        case 'string': return quote(v);
+        case 'number': return Object.is(v, -0) ? '-0' : String(v);
+        case 'bigint': return `${v}n`;
+        case 'symbol': return v.toString();
+        case 'undefined': return 'undefined';
+        case 'boolean': return String(v);
+      }
+      if (v === null) return 'null';
+      if (seen.includes(v)) return '[Circular *1]';
+      const inner = indent + '  ';
+      const block = (open, entries, close, sort = true) => {
+        if (sort) entries.sort(byString);
+        if (entries.length === 0) return `${open}${close}`;
+        return `${open}\n${entries.map((e) => inner + e).join(',\n')}\n${indent}${close}`;
+      };
+      const sub = (x) => inspect(x, inner, seen.concat([v]));
+      const key = (k) => (typeof k === 'symbol' ? `[${k.toString()}]` : identifier.test(k) ? k : quote(k));
+      const props = (skip) => {
+        const out = [];
+        for (const k of Reflect.ownKeys(v)) {
+          if (skip(k) || !Object.prototype.propertyIsEnumerable.call(v, k)) continue;
+          out.push(`${key(k)}: ${sub(v[k])}`);
+        }
+        return out;
+      };
+      if (typeof v === 'function') {
+        const src = Function.prototype.toString.call(v);
+        const head = src.startsWith('class') ? `[class ${v.name || '(anonymous)'}]` : `[Function: ${v.name || '(anonymous)'}]`;
+        const extra = props(() => false);
+        return extra.length ? block(head + ' {', extra, '}') : head;
+      }
+      if (v instanceof Date) return Number.isNaN(v.getTime()) ? 'Invalid Date' : v.toISOString();
+      if (isRegExp(v)) return String(v);
+      if (v instanceof Error) return String(v.stack || v);
+      const proto = Object.getPrototypeOf(v);
+      const ctor = proto === null ? null : proto.constructor && proto.constructor.name;
+      const prefix = (name) => (proto === null ? '[Object: null prototype] ' : ctor === name ? '' : `${ctor || 'Object'} `);
+      const indexed = (k) => typeof k === 'string' && /^(0|[1-9]\d*)$/.test(k);
+      if (Array.isArray(v)) {
+        const items = [];
+        let holes = 0;
+        const flush = () => { if (holes) items.push(`<${holes} empty item${holes > 1 ? 's' : ''}>`); holes = 0; };
+        for (let i = 0; i < v.length; i++) {
+          if (!(i in v)) { holes++; continue; }
+          flush();
+          items.push(sub(v[i]));
+        }
+        flush();
+        const extra = props((k) => indexed(k) || k === 'length').sort(byString);
+        const name = ctor !== 'Array' ? `${proto === null ? '[Array(' + v.length + '): null prototype]' : ctor + '(' + v.length + ')'} ` : '';
+        return block(`${name}[`, items.concat(extra), ']', false);
+      }
+      if (ArrayBuffer.isView(v) && !(v instanceof DataView)) {
+        const items = Array.from(v, (x) => sub(x));
+        return block(`${ctor}(${v.length}) [`, items.concat(props((k) => indexed(k)).sort(byString)), ']', false);
+      }
+      if (v instanceof Map) {
+        const items = [];
+        for (const [k, x] of v) items.push(`${sub(k)} => ${sub(x)}`);
+        return block(`${ctor === 'Map' ? '' : (ctor || 'Object') + ' '}Map(${v.size}) {`, items.concat(props(() => false)), '}');
+      }
+      if (v instanceof Set) {
+        const items = [];
+        for (const x of v) items.push(sub(x));
+        return block(`${ctor === 'Set' ? '' : (ctor || 'Object') + ' '}Set(${v.size}) {`, items.concat(props(() => false)), '}');
+      }
+      return block(`${prefix('Object')}{`, props(() => false), '}');
+    };
+
+    const readable = {
+      deepStrictEqual: 'Expected values to be strictly deep-equal:',
+      strictEqual: 'Expected values to be strictly equal:',
+      strictEqualObject: 'Expected "actual" to be reference-equal to "expected":',
+      deepEqual: 'Expected values to be loosely deep-equal:',
+      notDeepStrictEqual: 'Expected "actual" not to be strictly deep-equal to:',
+      notStrictEqual: 'Expected "actual" to be strictly unequal to:',
+      notStrictEqualObject: 'Expected "actual" not to be reference-equal to "expected":',
+      notDeepEqual: 'Expected "actual" not to be loosely deep-equal to:',
+      notIdentical: 'Values have same structure but are not reference-equal:',
+      notDeepEqualUnequal: 'Expected values not to be loosely deep-equal:',
+    };
+    const isObjectLike = (v) => (typeof v === 'object' && v !== null) || typeof v === 'function';
+
+    // diffMessage is the message of a failed strictEqual or
+    // deepStrictEqual: both values when they are short, else their lines
+    // with the differing ones marked "+ " (actual) and "- " (expected),
+    // runs of equal lines collapsed, as Node 20 writes it (no colors, an
+    // 80-column terminal).
+    const diffMessage = (actual, expected, operator, message) => {
+      const head = (op) => message || readable[op];
+      const actualText = inspect(actual);
+      let aLines = actualText.split('\n');
+      let eLines = inspect(expected).split('\n');
+      if (operator === 'strictEqual' && ((typeof actual === 'object' && actual !== null && typeof expected === 'object' && expected !== null) ||
+        (typeof actual === 'function' && typeof expected === 'function'))) {
+        operator = 'strictEqualObject';
+      }
+      let i = 0;
+      let indicator = '';
+      if (aLines.length === 1 && eLines.length === 1 && aLines[0] !== eLines[0]) {
+        const len = aLines[0].length + eLines[0].length;
+        if (len <= 12) {
+          if (!isObjectLike(actual) && !isObjectLike(expected) && (actual !== 0 || expected !== 0)) {
+            return `${head(operator)}\n\n${aLines[0]} !== ${eLines[0]}\n`;
+          }
+        } else if (operator !== 'strictEqualObject' && len < 80) {
+          while (aLines[0][i] === eLines[0][i]) i++;
+          if (i > 2) {
+            indicator = `\n  ${' '.repeat(i)}^`;
+            i = 0;
+          }
+        }
+      }
+      // Equal trailing lines: the last three are kept as context.
+      let end = '';
+      let other = '';
+      let skipped = false;
+      let a = aLines[aLines.length - 1];
+      let b = eLines[eLines.length - 1];
+      while (a === b) {
+        if (i++ < 3) end = `\n  ${a}${end}`;
+        else other = a;
+        aLines.pop();
+        eLines.pop();
+        if (aLines.length === 0 || eLines.length === 0) break;
+        a = aLines[aLines.length - 1];
+        b = eLines[eLines.length - 1];
+      }
+      const maxLines = Math.max(aLines.length, eLines.length);
+      if (maxLines === 0) {
+        const lines = actualText.split('\n');
+        if (lines.length > 50) {
+          lines[46] = '...';
+          lines.length = 47;
+        }
+        return `${readable.notIdentical}\n\n${lines.join('\n')}\n`;
+      }
+      if (i >= 5) {
+        end = `\n...${end}`;
+        skipped = true;
+      }
+      if (other !== '') {
+        end = `\n  ${other}${end}`;
+        other = '';
+      }
+      let printed = 0;
+      let identical = 0;
+      let res = '';
+      const msg = `${head(operator)}\n+ actual - expected`;
+      const skippedMsg = ' ... Lines skipped';
+      let lines = aLines;
+      let sign = '+';
+      let shorter = eLines.length;
+      if (aLines.length < maxLines) {
+        lines = eLines;
+        sign = '-';
+        shorter = aLines.length;
+      }
+      // context writes up to three equal lines before a difference at i.
+      const context = (src, at) => {
+        if (identical > 2) {
+          if (identical > 3) {
+            if (identical > 4) {
+              if (identical === 5) {
+                res += `\n  ${src[at - 3]}`;
+                printed++;
+              } else {
+                res += '\n...';
+                skipped = true;
+              }
+            }
+            res += `\n  ${src[at - 2]}`;
+            printed++;
+          }
+          res += `\n  ${src[at - 1]}`;
+          printed++;
+        }
+        identical = 0;
+      };
+      for (i = 0; i < maxLines; i++) {
+        if (shorter < i + 1) {
+          context(lines, i);
+          if (lines === aLines) res += `\n${sign} ${lines[i]}`;
+          else other += `\n${sign} ${lines[i]}`;
+          printed++;
+        } else {
+          const eLine = eLines[i];
+          let aLine = aLines[i];
+          let differ = aLine !== eLine && (!aLine.endsWith(',') || aLine.slice(0, -1) !== eLine);
+          if (differ && eLine.endsWith(',') && eLine.slice(0, -1) === aLine) {
+            differ = false;
+            aLine += ',';
+          }
+          if (differ) {
+            context(aLines, i);
+            res += `\n+ ${aLine}`;
+            other += `\n- ${eLine}`;
+            printed += 2;
+          } else {
+            res += other;
+            other = '';
+            identical++;
+            if (identical <= 2) {
+              res += `\n  ${aLine}`;
+              printed++;
+            }
+          }
+        }
+        if (printed > 50 && i < maxLines - 2) {
+          return `${msg}${skippedMsg}\n${res}\n...${other}\n...`;
+        }
+      }
+      return `${msg}${skipped ? skippedMsg : ''}\n${res}${other}${end}${indicator}`;
+    };
+
     class AssertionError extends Error {
       constructor(options) {
-        super(options.message);
-        this.name = 'AssertionError';
+        if (options === null || typeof options !== 'object') {
+          const e = new TypeError(`The "options" argument must be of type object. Received ${options === null ? 'null' : 'type ' + typeof options + ' (' + inspect(options) + ')'}`);
+          e.code = 'ERR_INVALID_ARG_TYPE';
+          throw e;
+        }
+        const { message, operator } = options;
+        const { actual, expected } = options;
+        let text;
+        if (message != null) {
+          text = operator === 'deepStrictEqual' || operator === 'strictEqual' ? diffMessage(actual, expected, operator, message) : String(message);
+        } else if (operator === 'deepStrictEqual' || operator === 'strictEqual') {
+          text = diffMessage(actual, expected, operator);
+        } else if (operator === 'notDeepStrictEqual' || operator === 'notStrictEqual') {
+          let base = readable[operator];
+          const res = inspect(actual).split('\n');
+          if (operator === 'notStrictEqual' && isObjectLike(actual)) base = readable.notStrictEqualObject;
+          if (res.length > 50) {
+            res[46] = '...';
+            res.length = 47;
+          }
+          text = res.length === 1 ? `${base}${res[0].length > 5 ? '\n\n' : ' '}${res[0]}` : `${base}\n\n${res.join('\n')}\n`;
+        } else {
+          let res = inspect(actual);
+          let other = inspect(expected);
+          const known = readable[operator];
+          if (operator === 'notDeepEqual' && res === other) {
+            res = `${known}\n\n${res}`;
+            text = res.length > 1024 ? `${res.slice(0, 1021)}...` : res;
+          } else {
+            if (res.length > 512) res = `${res.slice(0, 509)}...`;
+            if (other.length > 512) other = `${other.slice(0, 509)}...`;
+            if (operator === 'deepEqual') {
+              res = `${known}\n\n${res}\n\nshould loosely deep-equal\n\n`;
+            } else if (readable[`${operator}Unequal`]) {
+              res = `${readable[`${operator}Unequal`]}\n\n${res}\n\nshould not loosely deep-equal\n\n`;
+            } else {
+              other = ` ${operator} ${other}`;
+            }
+            text = `${res}${other}`;
+          }
+        }
+        super(text);
+        this.generatedMessage = !message;
         this.code = 'ERR_ASSERTION';
-        this.actual = options.actual;
-        this.expected = options.expected;
-        this.operator = options.operator;
-        this.generatedMessage = !options.userMessage;
+        this.actual = actual;
+        this.expected = expected;
+        this.operator = operator;
+        Object.defineProperty(this, 'name', { value: 'AssertionError', writable: true, configurable: true, enumerable: false });
       }
+      toString() { return `${this.name} [${this.code}]: ${this.message}`; }
     }
-    const fail = (actual, expected, message, operator, generated) => {
-      if (message instanceof Error) throw message;
-      throw new AssertionError({ message: message === undefined ? generated : message, userMessage: message !== undefined, actual, expected, operator });
+    const raise = (options, generated) => {
+      if (options.message instanceof Error) throw options.message;
+      const e = new AssertionError(options);
+      if (generated !== undefined) e.generatedMessage = generated;
+      throw e;
     };
+
     const isDeep = (a, b, strict, seen) => {
       if (strict ? Object.is(a, b) : a == b || (a !== a && b !== b)) return true;
       if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
       if (strict && Object.getPrototypeOf(a) !== Object.getPrototypeOf(b)) return false;
       if (Object.prototype.toString.call(a) !== Object.prototype.toString.call(b)) return false;
       if (a instanceof Date) return a.getTime() === b.getTime();
-      if (a instanceof RegExp) return String(a) === String(b);
+      if (isRegExp(a)) return String(a) === String(b);
       if (seen.has(a)) return seen.get(a) === b;
       seen.set(a, b);
       if (a instanceof Map) {
@@ -698,63 +982,149 @@
       for (const k of ka) if (!Object.prototype.hasOwnProperty.call(b, k) || !isDeep(a[k], b[k], strict, seen)) return false;
       return true;
     };
-    const matches = (err, expected) => {
-      if (expected === undefined) return true;
-      if (expected instanceof RegExp) return expected.test(String(err));
-      if (typeof expected === 'function') {
-        if (expected.prototype !== undefined && err instanceof expected) return true;
-        if (Error.isPrototypeOf(expected)) return false;
-        return expected.call({}, err) === true;
+    const deepStrict = (a, b) => isDeep(a, b, true, new Map());
+
+    // checkError throws unless err is what expected describes, as Node's
+    // throws and rejects check it.
+    const checkError = (err, expected, message, fn) => {
+      if (expected === undefined) return;
+      if (isRegExp(expected)) {
+        const str = String(err);
+        if (expected.test(str)) return;
+        raise({ actual: err, expected, operator: fn, message: message || `The input did not match the regular expression ${inspect(expected)}. Input:\n\n${inspect(str)}\n` }, !message);
       }
-      if (typeof expected === 'object' && expected !== null) {
-        return Object.keys(expected).every((k) => (expected[k] instanceof RegExp && typeof err[k] === 'string' ? expected[k].test(err[k]) : isDeep(err[k], expected[k], true, new Map())));
+      if (typeof expected !== 'function') {
+        if (typeof err !== 'object' || err === null) {
+          const e = new AssertionError({ actual: err, expected, message, operator: 'deepStrictEqual' });
+          e.operator = fn;
+          throw e;
+        }
+        const keys = Reflect.ownKeys(expected);
+        if (expected instanceof Error) keys.push('name', 'message');
+        for (const k of keys) {
+          if (typeof err[k] === 'string' && isRegExp(expected[k]) && expected[k].test(err[k])) continue;
+          if (k in err && deepStrict(err[k], expected[k])) continue;
+          if (!message) {
+            class Comparison {}
+            const a = new Comparison(), b = new Comparison();
+            for (const key of keys) {
+              if (key in err) a[key] = err[key];
+              if (key in expected) {
+                b[key] = typeof err[key] === 'string' && isRegExp(expected[key]) && expected[key].test(err[key]) ? err[key] : expected[key];
+              }
+            }
+            const e = new AssertionError({ actual: a, expected: b, operator: 'deepStrictEqual' });
+            e.actual = err;
+            e.expected = expected;
+            e.operator = fn;
+            throw e;
+          }
+          raise({ actual: err, expected, message, operator: fn });
+        }
+        return;
       }
-      return true;
+      if (expected.prototype !== undefined && err instanceof expected) return;
+      if (Error.isPrototypeOf(expected)) {
+        if (!message) {
+          let text = `The error is expected to be an instance of "${expected.name}". Received `;
+          if (err instanceof Error) text += `"${err.constructor && err.constructor.name}"`;
+          else text += `"${inspect(err)}"`;
+          if (err && err.message) text += `\n\nError message:\n\n${err.message}`;
+          message = text;
+          raise({ actual: err, expected, message, operator: fn }, true);
+        }
+        raise({ actual: err, expected, message, operator: fn });
+      }
+      const res = expected.call({}, err);
+      if (res !== true) {
+        if (!message) {
+          let text = `The ${expected.name ? `"${expected.name}" ` : ''}validation function is expected to return "true". Received ${inspect(res)}`;
+          if (err instanceof Error) text += `\n\nCaught error:\n\n${err}`;
+          raise({ actual: err, expected, message: text, operator: fn }, true);
+        }
+        raise({ actual: err, expected, message, operator: fn });
+      }
     };
+    const missing = (fn, expected, message, what) => {
+      if (typeof expected === 'string') { message = expected; expected = undefined; }
+      const name = expected && typeof expected.name === 'string' && expected.name ? ` (${expected.name})` : '';
+      raise({ actual: undefined, expected, operator: fn, message: `Missing expected ${what}${name}${message ? `: ${message}` : '.'}` });
+    };
+    const unwanted = (err, expected, message, fn, what) => {
+      if (typeof expected === 'string') { message = expected; expected = undefined; }
+      if (expected !== undefined && !(typeof expected === 'function' && expected.prototype !== undefined && err instanceof expected)) throw err;
+      raise({ actual: err, expected, operator: fn, message: `Got unwanted ${what}${message ? `: ${message}` : '.'}\nActual message: "${err && err.message}"` });
+    };
+    const matcher = (fn, wanted) => function (string, regexp, message) {
+      if (!isRegExp(regexp)) {
+        const e = new TypeError(`The "regexp" argument must be an instance of RegExp. Received ${inspect(regexp)}`);
+        e.code = 'ERR_INVALID_ARG_TYPE';
+        throw e;
+      }
+      if (typeof string !== 'string' || regexp.test(string) !== wanted) {
+        if (message instanceof Error) throw message;
+        const generated = !message;
+        const text = message || (typeof string !== 'string'
+          ? `The "string" argument must be of type string. Received type ${typeof string} (${inspect(string)})`
+          : (wanted ? 'The input did not match the regular expression ' : 'The input was expected to not match the regular expression ') +
+            `${inspect(regexp)}. Input:\n\n${inspect(string)}\n`);
+        raise({ actual: string, expected: regexp, message: text, operator: fn }, generated);
+      }
+    };
+
     function ok(value, message) {
-      if (arguments.length === 0) fail(undefined, true, message, '==', 'No value argument passed to `assert.ok()`');
-      if (!value) fail(value, true, message, '==', 'The expression evaluated to a falsy value');
+      if (arguments.length === 0) raise({ actual: undefined, expected: true, message: 'No value argument passed to `assert.ok()`', operator: '==' }, true);
+      if (!value) raise({ actual: value, expected: true, message, operator: '==' });
     }
     const assert = function assert(value, message) { return ok.apply(undefined, arguments); };
     const api = {
       AssertionError,
       ok,
-      fail(message = 'Failed') { fail(undefined, undefined, message, 'fail', 'Failed'); },
-      equal(a, b, m) { if (!(a == b || (a !== a && b !== b))) fail(a, b, m, '==', `${inspect(a)} == ${inspect(b)}`); },
-      notEqual(a, b, m) { if (a == b || (a !== a && b !== b)) fail(a, b, m, '!=', `${inspect(a)} != ${inspect(b)}`); },
-      // Node 20 follows a message of the caller's with the comparison too.
-      strictEqual(a, b, m) { if (!Object.is(a, b)) { const cmp = `${inspect(a)} !== ${inspect(b)}\n`; fail(a, b, typeof m === 'string' ? `${m}\n\n${cmp}` : m, 'strictEqual', `Expected values to be strictly equal:\n\n${cmp}`); } },
-      notStrictEqual(a, b, m) { if (Object.is(a, b)) fail(a, b, m, 'notStrictEqual', `Expected "actual" to be strictly unequal to: ${inspect(b)}`); },
-      deepEqual(a, b, m) { if (!isDeep(a, b, false, new Map())) fail(a, b, m, 'deepEqual', `Expected values to be loosely deep-equal:\n\n${inspect(a)}\n\nshould loosely deep-equal\n\n${inspect(b)}`); },
-      notDeepEqual(a, b, m) { if (isDeep(a, b, false, new Map())) fail(a, b, m, 'notDeepEqual', `Expected "actual" not to be loosely deep-equal to:\n\n${inspect(b)}`); },
-      deepStrictEqual(a, b, m) { if (!isDeep(a, b, true, new Map())) fail(a, b, m, 'deepStrictEqual', `Expected values to be strictly deep-equal:\n${inspect(a)}\n\nshould equal\n\n${inspect(b)}`); },
-      notDeepStrictEqual(a, b, m) { if (isDeep(a, b, true, new Map())) fail(a, b, m, 'notDeepStrictEqual', `Expected "actual" not to be strictly deep-equal to:\n\n${inspect(b)}`); },
-      match(s, re, m) { if (typeof s !== 'string' || !re.test(s)) fail(s, re, m, 'match', `The input did not match the regular expression ${re}. Input:\n\n${inspect(s)}\n`); },
-      doesNotMatch(s, re, m) { if (typeof s === 'string' && re.test(s)) fail(s, re, m, 'doesNotMatch', `The input was expected to not match the regular expression ${re}. Input:\n\n${inspect(s)}\n`); },
-      ifError(v) { if (v !== null && v !== undefined) { if (v instanceof Error) throw v; fail(v, null, undefined, 'ifError', `ifError got unwanted exception: ${inspect(v)}`); } },
-      throws(fn, expected, m) {
-        if (typeof expected === 'string') { m = expected; expected = undefined; }
+      fail(message) {
+        if (message instanceof Error) throw message;
+        raise({ actual: undefined, expected: undefined, operator: 'fail', message: message === undefined ? 'Failed' : message }, message === undefined);
+      },
+      equal(a, b, m) { if (!(a == b || (a !== a && b !== b))) raise({ actual: a, expected: b, message: m, operator: '==' }); },
+      notEqual(a, b, m) { if (a == b || (a !== a && b !== b)) raise({ actual: a, expected: b, message: m, operator: '!=' }); },
+      strictEqual(a, b, m) { if (!Object.is(a, b)) raise({ actual: a, expected: b, message: m, operator: 'strictEqual' }); },
+      notStrictEqual(a, b, m) { if (Object.is(a, b)) raise({ actual: a, expected: b, message: m, operator: 'notStrictEqual' }); },
+      deepEqual(a, b, m) { if (!isDeep(a, b, false, new Map())) raise({ actual: a, expected: b, message: m, operator: 'deepEqual' }); },
+      notDeepEqual(a, b, m) { if (isDeep(a, b, false, new Map())) raise({ actual: a, expected: b, message: m, operator: 'notDeepEqual' }); },
+      deepStrictEqual(a, b, m) { if (!deepStrict(a, b)) raise({ actual: a, expected: b, message: m, operator: 'deepStrictEqual' }); },
+      notDeepStrictEqual(a, b, m) { if (deepStrict(a, b)) raise({ actual: a, expected: b, message: m, operator: 'notDeepStrictEqual' }); },
+      match: matcher('match', true),
+      doesNotMatch: matcher('doesNotMatch', false),
+      ifError(err) {
+        if (err === null || err === undefined) return;
+        let message = 'ifError got unwanted exception: ';
+        if (typeof err === 'object' && typeof err.message === 'string') {
+          message += err.message.length === 0 && err.constructor ? err.constructor.name : err.message;
+        } else {
+          message += inspect(err);
+        }
+        raise({ actual: err, expected: null, operator: 'ifError', message });
+      },
+      throws(fn, expected, message) {
         try { fn(); } catch (err) {
-          if (!matches(err, expected)) throw err;
+          if (typeof expected === 'string') { message = expected; expected = undefined; }
+          checkError(err, expected, message, 'throws');
           return;
         }
-        fail(undefined, expected, m, 'throws', 'Missing expected exception.');
+        missing('throws', expected, message, 'exception');
       },
-      doesNotThrow(fn, expected, m) {
-        try { fn(); } catch (err) { fail(err, expected, typeof expected === 'string' ? expected : m, 'doesNotThrow', `Got unwanted exception.\nActual message: "${err && err.message}"`); }
+      doesNotThrow(fn, expected, message) {
+        try { fn(); } catch (err) { unwanted(err, expected, message, 'doesNotThrow', 'exception'); }
       },
-      async rejects(p, expected, m) {
-        if (typeof expected === 'string') { m = expected; expected = undefined; }
+      async rejects(p, expected, message) {
         try { await (typeof p === 'function' ? p() : p); } catch (err) {
-          if (!matches(err, expected)) throw err;
+          if (typeof expected === 'string') { message = expected; expected = undefined; }
+          checkError(err, expected, message, 'rejects');
           return;
         }
-        fail(undefined, expected, m, 'rejects', 'Missing expected rejection.');
+        missing('rejects', expected, message, 'rejection');
       },
-      async doesNotReject(p, expected, m) {
-        try { await (typeof p === 'function' ? p() : p); } catch (err) {
-          fail(err, expected, typeof expected === 'string' ? expected : m, 'doesNotReject', `Got unwanted rejection.\nActual message: "${err && err.message}"`);
-        }
+      async doesNotReject(p, expected, message) {
+        try { await (typeof p === 'function' ? p() : p); } catch (err) { unwanted(err, expected, message, 'doesNotReject', 'rejection'); }
       },
     };
     define(assert, api);
