@@ -234,5 +234,7 @@ func TestMisc(t *testing.T) {
 		{"infoFields", run("infoFields")},
 		{"scheduleActivities", run("scheduleActivities")},
 		{"sandboxGlobals", run("sandboxGlobals")},
+		{"sandboxIntl", run("sandboxIntl")},
+		{"sandboxAssert", run("sandboxAssert")},
 	})
 }
