@@ -41,6 +41,7 @@ type devFlags struct {
 	metricsAddress                   string
 	codec                            codecFlags
 	taskQueueSet                     bool // --task-queue given
+	nexusEndpoints                   []string
 }
 
 // errNoDev is the dev command's answer in a binary built without it.
@@ -114,6 +115,8 @@ The server keeps its state in memory unless --db-file is given.`,
 	fs.StringVar(&f.workflowID, "workflow-id", "", "workflow `ID` for --run (default: WORKFLOW-<random>)")
 	fs.StringVar(&f.logLevel, "log-level", "info", "worker and workflow log `LEVEL`: debug, info, warn, error or off")
 	fs.StringVar(&f.metricsAddress, "metrics-address", "", metricsFlagUsage)
+	fs.StringArrayVar(&f.nexusEndpoints, "nexus-endpoint", nil,
+		"create the Nexus endpoint `NAME=TASK_QUEUE` (or NAME=NAMESPACE/TASK_QUEUE) on the server dev starts, for workflows' createNexusServiceClient; the Nexus handlers run in a Go worker of that queue; repeatable")
 	f.codec.add(fs, "codec-")
 	return cmd
 }
@@ -211,7 +214,7 @@ func runDev(ctx context.Context, stdout, stderr io.Writer, startServer devhook.S
 		}
 		srv, err = startServer(ctx, devhook.ServerOptions{
 			IP: f.ip, Port: f.port, UI: !f.headless, UIPort: f.uiPort, DBFile: f.dbFile, Namespaces: extra,
-			UICodecEndpoint: codecEndpoint,
+			UICodecEndpoint: codecEndpoint, NexusEndpoints: f.nexusEndpoints,
 		})
 		if err != nil {
 			if ctx.Err() != nil {

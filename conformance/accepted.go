@@ -81,6 +81,21 @@ var accepted = []acceptedDifference{
 		What:   "a local activity whose retry backoff (300ms) is above its localRetryThreshold (100ms) is retried within the workflow task, with no marker or timer per attempt (TypeScript SDK: a marker with the failed attempt and a durable 300ms timer before each retry)",
 		Reason: "the Go SDK runs local activities and their retries: it retries within the workflow task while the backoff is at most the workflow task timeout, and only above that records the attempt and waits on a durable timer; that threshold cannot be set per local activity, and the engine cannot retry on its own, because the Go SDK starts every local activity it is asked for at attempt 1 (the activity would not see its attempt number)",
 	},
+	{
+		Case: "nexusCancelAbandon", Path: "history */*/result/0/data/res/threw/failure/nexusOperationExecutionFailureInfo",
+		What:   "the NexusOperationFailure of a Nexus operation cancelled under ABANDON, TRY_CANCEL or WAIT_CANCELLATION_REQUESTED has no scheduled event ID: err.scheduledEventId is 0 and err.failure's nexusOperationExecutionFailureInfo has none (TypeScript SDK: the ID of the operation's NexusOperationScheduled event); the info's other fields compare as err's endpoint, service, operation and operationToken",
+		Reason: "under these cancellation types the Go SDK resolves the operation with a bare cancellation error, without a failure from history, and it tells workflow code nothing else of the operation than its token (NexusOperationExecution), so the engine, which makes the TypeScript SDK's failure itself, cannot know the event's ID",
+	},
+	{
+		Case: "nexusCancelTry", Path: "history */*/result/0/data/res/threw/failure/nexusOperationExecutionFailureInfo",
+		What:   "as for nexusCancelAbandon: no scheduled event ID in the failure of a cancelled Nexus operation",
+		Reason: "as for nexusCancelAbandon",
+	},
+	{
+		Case: "nexusCancelWaitRequested", Path: "history */*/result/0/data/res/threw/failure/nexusOperationExecutionFailureInfo",
+		What:   "as for nexusCancelAbandon: no scheduled event ID in the failure of a cancelled Nexus operation",
+		Reason: "as for nexusCancelAbandon",
+	},
 }
 
 // pending lists, by case, the differences measured that are tsworker bugs

@@ -146,6 +146,11 @@ func startWorkers(ctx context.Context, c client.Client, node, modules, addr stri
 		return stop, fmt.Errorf("start the Go workflow worker: %w", err)
 	}
 	stops = append(stops, gw.Stop)
+	nx, err := startNexusHandler(ctx, c)
+	if err != nil {
+		return stop, err
+	}
+	stops = append(stops, nx)
 
 	tw, err := worker.New(c, rtTS.queue, worker.Options{Workflows: workflowsFile,
 		Worker: sdkworker.Options{LocalActivityWorkerOnly: true}})

@@ -97,7 +97,7 @@ func TestNexus(t *testing.T) {
 		check    func(t *testing.T, got map[string]any)
 	}{
 		{"sync", "nexusSync", []any{ep, "hi"}, func(t *testing.T, got map[string]any) {
-			want := map[string]any{"service": "tsw-test", "operation": "echo", "token": nil, "result": "echo hi", "byDefinition": "echo hi!"}
+			want := map[string]any{"service": "tsw-test", "operation": "echo", "token": "", "result": "echo hi", "byDefinition": "echo hi!"}
 			if !reflect.DeepEqual(got, want) {
 				t.Errorf("got %v, want %v", got, want)
 			}

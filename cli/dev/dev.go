@@ -14,6 +14,7 @@ package dev
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/tsworker/tsworker/cli"
 	"github.com/tsworker/tsworker/cli/internal/devhook"
@@ -27,9 +28,17 @@ func Command() cli.Option {
 }
 
 func start(ctx context.Context, o devhook.ServerOptions) (devhook.Server, error) {
+	var endpoints []devserver.NexusEndpoint
+	for _, s := range o.NexusEndpoints {
+		e, err := devserver.ParseNexusEndpoint(s)
+		if err != nil {
+			return nil, fmt.Errorf("--nexus-endpoint: %w", err)
+		}
+		endpoints = append(endpoints, e)
+	}
 	srv, err := devserver.Start(ctx, devserver.Options{
 		IP: o.IP, Port: o.Port, UI: o.UI, UIPort: o.UIPort, DBFile: o.DBFile,
-		Namespaces: o.Namespaces, UICodecEndpoint: o.UICodecEndpoint,
+		Namespaces: o.Namespaces, UICodecEndpoint: o.UICodecEndpoint, NexusEndpoints: endpoints,
 	})
 	if err != nil {
 		return nil, err

@@ -9,3 +9,4 @@ export * from './children';
 export * from './misc';
 export * from './sandbox';
 export * from './context';
+export * from './nexus';

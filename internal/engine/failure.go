@@ -619,15 +619,11 @@ func (r *run) newFailureJS(f *failurepb.Failure, cause goja.Value) goja.Value {
 			vm.ToValue(i.GetWorkflowType().GetName()), r.retryState(i.GetRetryState()), cause)
 	case f.GetNexusOperationExecutionFailureInfo() != nil:
 		i := f.GetNexusOperationExecutionFailureInfo()
-		var id, token goja.Value = goja.Undefined(), goja.Undefined()
-		if i.GetScheduledEventId() != 0 {
-			id = vm.ToValue(i.GetScheduledEventId())
-		}
-		if t := i.GetOperationToken(); t != "" {
-			token = vm.ToValue(t)
-		}
-		v, err = vm.New(r.classes.obj.Get("NexusOperationFailure").ToObject(vm), msg, id, vm.ToValue(i.GetEndpoint()), vm.ToValue(i.GetService()),
-			vm.ToValue(i.GetOperation()), token, cause)
+		// As the TypeScript SDK's, with the proto's defaults (0, "").
+		v, err = vm.New(r.classes.obj.Get("NexusOperationFailure").ToObject(vm), msg, vm.ToValue(i.GetScheduledEventId()),
+			vm.ToValue(i.GetEndpoint()), vm.ToValue(i.GetService()), vm.ToValue(i.GetOperation()), vm.ToValue(i.GetOperationToken()), cause)
+	case f.GetNexusHandlerFailureInfo() != nil:
+		v, err = r.nexusHandlerError(f, cause)
 	default:
 		v, err = vm.New(r.classes.temporal, msg, cause)
 	}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/dop251/goja"
+	enumspb "go.temporal.io/api/enums/v1"
 	failurepb "go.temporal.io/api/failure/v1"
 	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/temporal"
@@ -174,22 +175,28 @@ func (r *run) startNexusOperation(in NexusStart) goja.Value {
 		h := r.vm.NewObject()
 		_ = h.Set("service", in.Service)
 		_ = h.Set("operation", in.Operation)
-		if token != "" {
-			_ = h.Set("token", token)
-		} else {
-			_ = h.Set("token", goja.Undefined())
-		}
+		_ = h.Set("token", token) // "" when it completed synchronously, as in the TypeScript SDK
 		_ = h.Set("result", func(goja.FunctionCall) goja.Value { return r.vm.ToValue(result) })
 		return h
 	}
 	n := &heldNexus{sc: sc, in: in, stack: r.waitStack()}
-	n.onDrop = func(goja.Value) { reject(r.nexusCancelled(in, "")) }
+	cancelRequested := func() bool { return sc.requested }
+	n.onDrop = func(goja.Value) { reject(r.nexusCancelled(in, nexusCancelledBeforeScheduled, "", nil)) }
+	// TRY_CANCEL and ABANDON report the cancellation at once, as the
+	// TypeScript SDK's core does (the Go SDK waits for the server to record
+	// the cancel request under TRY_CANCEL); the others wait for history.
+	n.onCancel = func(token string) {
+		if ct := in.Options.CancellationType; ct == workflow.NexusOperationCancellationTypeTryCancel ||
+			ct == workflow.NexusOperationCancellationTypeAbandon {
+			reject(r.nexusCancelled(in, nexusCancelledAfterStarting, token, nil))
+		}
+	}
 	n.onStarted = func(token string, err error) {
 		if settled || isStarted {
 			return
 		}
 		if err != nil {
-			reject(r.nexusError(err, in, token))
+			reject(r.nexusError(err, in, token, cancelRequested()))
 			return
 		}
 		isStarted = true
@@ -201,7 +208,7 @@ func (r *run) startNexusOperation(in NexusStart) goja.Value {
 		}
 		var raw converter.RawValue
 		if err := f.Get(r.ctx, &raw); err != nil {
-			reject(r.nexusError(err, in, token))
+			reject(r.nexusError(err, in, token, cancelRequested()))
 			return
 		}
 		settled = true
@@ -216,30 +223,128 @@ func (r *run) startNexusOperation(in NexusStart) goja.Value {
 	return r.vm.ToValue(started)
 }
 
+// The messages of the failures the TypeScript SDK's core makes for
+// operations the workflow cancelled.
+const (
+	nexusCancelledBeforeScheduled = "Nexus Operation cancelled before scheduled"
+	nexusCancelledAfterStarting   = "Nexus operation cancelled after starting"
+	nexusCancelRequestCompleted   = "Nexus operation cancellation request completed"
+	nexusCancelRequestFailed      = "Nexus operation cancellation request failed"
+)
+
 // nexusError is the JS error of a failed or cancelled operation. The Go SDK
-// gives a bare cancellation where the operation's cancellation type
-// resolves it without a failure from history; the TypeScript SDK a
-// NexusOperationFailure around a CancelledFailure.
-func (r *run) nexusError(err error, in NexusStart, token string) goja.Value {
+// gives a bare cancellation (or, when the cancel request failed under
+// WAIT_CANCELLATION_REQUESTED, the request's failure) where the
+// operation's cancellation type resolves it without an outcome from
+// history; the TypeScript SDK a NexusOperationFailure around it.
+func (r *run) nexusError(err error, in NexusStart, token string, cancelRequested bool) goja.Value {
 	var nexusErr *temporal.NexusOperationError
-	if !errors.As(err, &nexusErr) && temporal.IsCanceledError(err) {
-		return r.nexusCancelled(in, token)
+	if errors.As(err, &nexusErr) {
+		return r.toJSError(err)
+	}
+	waitRequested := in.Options.CancellationType == workflow.NexusOperationCancellationTypeWaitRequested
+	switch {
+	case temporal.IsCanceledError(err) && waitRequested:
+		return r.nexusCancelled(in, nexusCancelRequestCompleted, token, nil)
+	case temporal.IsCanceledError(err):
+		return r.nexusCancelled(in, nexusCancelledAfterStarting, token, nil)
+	case cancelRequested && waitRequested:
+		f := temporal.GetDefaultFailureConverter().ErrorToFailure(err)
+		return r.nexusCancelled(in, nexusCancelRequestFailed, token, r.decodeFailure(f))
 	}
 	return r.toJSError(err)
 }
 
 // nexusCancelled is the NexusOperationFailure of an operation the workflow
-// cancelled, as the TypeScript SDK's core makes it.
-func (r *run) nexusCancelled(in NexusStart, token string) goja.Value {
+// cancelled, as the TypeScript SDK's core makes it: cause is a
+// CancelledFailure unless given. The Go SDK does not tell workflow code an
+// operation's scheduled event ID, so it is 0.
+func (r *run) nexusCancelled(in NexusStart, msg, token string, cause *failurepb.Failure) goja.Value {
+	if cause == nil {
+		cause = &failurepb.Failure{FailureInfo: &failurepb.Failure_CanceledFailureInfo{CanceledFailureInfo: &failurepb.CanceledFailureInfo{}}}
+	}
 	f := &failurepb.Failure{
-		Message: "Nexus operation cancelled",
+		Message: msg,
 		FailureInfo: &failurepb.Failure_NexusOperationExecutionFailureInfo{NexusOperationExecutionFailureInfo: &failurepb.NexusOperationFailureInfo{
 			Endpoint: in.Endpoint, Service: in.Service, Operation: in.Operation, OperationToken: token,
 		}},
-		Cause: &failurepb.Failure{Message: "Nexus operation cancelled",
-			FailureInfo: &failurepb.Failure_CanceledFailureInfo{CanceledFailureInfo: &failurepb.CanceledFailureInfo{}}},
+		Cause: cause,
 	}
 	return r.failureToJS(f, f)
+}
+
+// handlerErrorSource defines nexus-rpc's HandlerError as the TypeScript
+// SDK's failure converter gives it to workflow code: an Error (not a
+// TemporalFailure) with the handler error's type and retry behaviour. The
+// prototype carries nexus-rpc's instanceof marker, so that
+// `err instanceof HandlerError` holds for nexus-rpc's class bundled from
+// node_modules too.
+const handlerErrorSource = `(function () {
+  const retryableTypes = ['UNAVAILABLE', 'UPSTREAM_TIMEOUT', 'RESOURCE_EXHAUSTED', 'INTERNAL', 'REQUEST_TIMEOUT', 'UNKNOWN'];
+  class HandlerError extends Error {
+    constructor(type, message, options) {
+      super(message || 'Handler error: ' + type, { cause: options?.cause });
+      this.type = type;
+      this.rawErrorType = options?.rawErrorType ?? type;
+      this.retryableOverride = options?.retryableOverride;
+      this.originalFailure = options?.originalFailure;
+    }
+    get retryable() {
+      return typeof this.retryableOverride === 'boolean' ? this.retryableOverride : retryableTypes.includes(this.type);
+    }
+  }
+  Object.defineProperty(HandlerError.prototype, 'name', { value: 'HandlerError', enumerable: true });
+  Object.defineProperty(HandlerError.prototype, Symbol.for('__nexus_isHandlerError'), { value: true });
+  return HandlerError;
+})()`
+
+// handlerErrorProgram is compiled once; each run that meets a handler
+// error evaluates it once.
+var handlerErrorProgram = goja.MustCompile("nexus-handler-error.js", handlerErrorSource, true)
+
+// handlerErrorKey is where a run keeps its HandlerError class, on its
+// classes object.
+const handlerErrorKey = "__nexusHandlerError"
+
+// nexusHandlerError is the HandlerError of failure f (its
+// nexusHandlerFailureInfo) with cause.
+func (r *run) nexusHandlerError(f *failurepb.Failure, cause goja.Value) (*goja.Object, error) {
+	cls, _ := r.classes.obj.Get(handlerErrorKey).(*goja.Object)
+	if cls == nil {
+		v, err := r.vm.RunProgram(handlerErrorProgram)
+		if err != nil {
+			return nil, fmt.Errorf("define HandlerError: %w", err)
+		}
+		cls = v.ToObject(r.vm)
+		_ = r.classes.obj.DefineDataProperty(handlerErrorKey, cls, goja.FLAG_FALSE, goja.FLAG_FALSE, goja.FLAG_FALSE)
+	}
+	i := f.GetNexusHandlerFailureInfo()
+	raw := i.GetType()
+	typ := raw
+	if !knownHandlerErrorTypes[typ] {
+		typ = "UNKNOWN"
+	}
+	msg := f.GetMessage()
+	if msg == "" {
+		msg = "Nexus handler error"
+	}
+	opts := r.vm.NewObject()
+	_ = opts.Set("cause", cause)
+	_ = opts.Set("rawErrorType", raw)
+	switch i.GetRetryBehavior() {
+	case enumspb.NEXUS_HANDLER_ERROR_RETRY_BEHAVIOR_RETRYABLE:
+		_ = opts.Set("retryableOverride", true)
+	case enumspb.NEXUS_HANDLER_ERROR_RETRY_BEHAVIOR_NON_RETRYABLE:
+		_ = opts.Set("retryableOverride", false)
+	}
+	return r.vm.New(cls, r.vm.ToValue(typ), r.vm.ToValue(msg), opts)
+}
+
+// knownHandlerErrorTypes are nexus-rpc's HandlerErrorType values.
+var knownHandlerErrorTypes = map[string]bool{
+	"UNKNOWN": true, "BAD_REQUEST": true, "UNAUTHENTICATED": true, "UNAUTHORIZED": true, "NOT_FOUND": true,
+	"NOT_IMPLEMENTED": true, "CONFLICT": true, "UNAVAILABLE": true, "UPSTREAM_TIMEOUT": true,
+	"RESOURCE_EXHAUSTED": true, "INTERNAL": true, "REQUEST_TIMEOUT": true,
 }
 
 // heldNexus is a Nexus operation asked for and not yet scheduled.
@@ -249,6 +354,7 @@ type heldNexus struct {
 	stack     string // JS stack of the call, for __stack_trace
 	onStarted func(token string, err error)
 	onResult  func(f workflow.Future, token string)
+	onCancel  func(token string) // the scope was cancelled after the operation was scheduled
 	onDrop    func(reason goja.Value)
 }
 
@@ -269,6 +375,7 @@ func (n *heldNexus) start(r *run) {
 		n.onStarted(token, err)
 	})
 	r.awaitStack(f, n.stack, func(f workflow.Future) { n.onResult(f, token) })
+	n.sc.onCancel(func(goja.Value) { n.onCancel(token) })
 }
 
 func (n *heldNexus) drop(_ *run, reason goja.Value) { n.onDrop(reason) }

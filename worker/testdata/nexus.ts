@@ -34,7 +34,7 @@ export async function nexusSync(endpoint: string, s: string): Promise<unknown> {
   const client = wf.createNexusServiceClient({ endpoint, service });
   const h = await client.startOperation('echo', s);
   const byDefinition = await client.executeOperation(service.operations.echo, s + '!');
-  return { service: h.service, operation: h.operation, token: h.token ?? null, result: await h.result(), byDefinition };
+  return { service: h.service, operation: h.operation, token: h.token, result: await h.result(), byDefinition };
 }
 
 export async function nexusAsync(endpoint: string, s: string): Promise<unknown> {

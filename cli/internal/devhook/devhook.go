@@ -27,6 +27,7 @@ type ServerOptions struct {
 	DBFile          string
 	Namespaces      []string
 	UICodecEndpoint string
+	NexusEndpoints  []string // NAME=TASK_QUEUE or NAME=NAMESPACE/TASK_QUEUE
 }
 
 // Server is a running server.
