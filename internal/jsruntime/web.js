@@ -431,57 +431,95 @@
       define(ctor.prototype, methods);
       for (const k of Object.keys(getters)) Object.defineProperty(ctor.prototype, k, { get: getters[k], configurable: true });
       Object.defineProperty(ctor.prototype, Symbol.toStringTag, { value: `Intl.${name}`, configurable: true });
+      Object.defineProperty(ctor, 'length', { value: 0, configurable: true });
       define(ctor, { supportedLocalesOf });
     };
-    const options = (o) => {
-      if (o === null) throw new TypeError('Cannot convert undefined or null to object');
+    const options = (o, cls) => {
+      if (o === null) throw new TypeError(`Intl.${cls} called on null or undefined`);
       return o === undefined ? {} : Object(o);
     };
 
-    const group = (digits) => digits.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
     const currencySymbols = { USD: '$', EUR: '€', GBP: '£', JPY: '¥', INR: '₹', CNY: 'CN¥', CAD: 'CA$', AUD: 'A$' };
+    const oneOf = (cls, opts, name, values, fallback) => {
+      const v = opts[name];
+      if (v === undefined) return fallback;
+      const s = String(v);
+      if (!values.includes(s)) throw new RangeError(`Value ${s} out of range for Intl.${cls} options property ${name}`);
+      return s;
+    };
     function NumberFormat(locales, opts) {
       if (new.target === undefined) return new NumberFormat(locales, opts);
       const locale = resolveLocale('Intl.NumberFormat', locales);
-      opts = options(opts);
-      const style = opts.style ?? 'decimal';
-      if (style !== 'decimal' && style !== 'percent' && style !== 'currency') throw unsupported(`Intl.NumberFormat style "${style}"`);
-      if (style === 'currency' && opts.currency === undefined) throw new TypeError('Currency code is required with currency style.');
-      const cur = style === 'currency' ? String(opts.currency).toUpperCase() : undefined;
+      opts = options(opts, 'NumberFormat');
+      const style = oneOf('NumberFormat', opts, 'style', ['decimal', 'percent', 'currency', 'unit'], 'decimal');
+      if (style === 'unit') throw unsupported('Intl.NumberFormat style "unit"');
+      for (const name of ['minimumSignificantDigits', 'maximumSignificantDigits', 'roundingIncrement']) {
+        if (opts[name] !== undefined) throw unsupported(`Intl.NumberFormat option ${name}`);
+      }
+      const notation = oneOf('NumberFormat', opts, 'notation', ['standard', 'scientific', 'engineering', 'compact'], 'standard');
+      if (notation !== 'standard') throw unsupported(`Intl.NumberFormat notation "${notation}"`);
+      let cur;
+      let currencyDisplay = 'symbol';
+      if (opts.currency !== undefined) {
+        cur = String(opts.currency);
+        if (!/^[A-Za-z]{3}$/.test(cur)) throw new RangeError(`Invalid currency code : ${cur}`);
+        cur = cur.toUpperCase();
+      }
+      if (style === 'currency') {
+        if (cur === undefined) throw new TypeError('Currency code is required with currency style.');
+        currencyDisplay = oneOf('NumberFormat', opts, 'currencyDisplay', ['code', 'symbol', 'narrowSymbol', 'name'], 'symbol');
+        if (currencyDisplay === 'name' || currencyDisplay === 'narrowSymbol') throw unsupported(`Intl.NumberFormat currencyDisplay "${currencyDisplay}"`);
+      }
+      const signDisplay = oneOf('NumberFormat', opts, 'signDisplay', ['auto', 'never', 'always', 'exceptZero', 'negative'], 'auto');
+      const minInt = opts.minimumIntegerDigits === undefined ? 1 : Number(opts.minimumIntegerDigits);
+      if (!(minInt >= 1 && minInt <= 21)) throw new RangeError('minimumIntegerDigits value is out of range.');
       const curDigits = cur === 'JPY' || cur === 'KRW' ? 0 : 2;
       const min = opts.minimumFractionDigits ?? (style === 'currency' ? curDigits : 0);
       const max = Math.max(min, opts.maximumFractionDigits ?? (style === 'currency' ? curDigits : style === 'percent' ? 0 : 3));
       if (min < 0 || max > 100 || (opts.maximumFractionDigits !== undefined && opts.maximumFractionDigits < min)) throw new RangeError('maximumFractionDigits value is out of range.');
+      const grouping = opts.useGrouping === undefined ? 'auto' : opts.useGrouping === false ? false : opts.useGrouping === true ? 'always'
+        : oneOf('NumberFormat', opts, 'useGrouping', ['min2', 'auto', 'always', 'true', 'false'], 'auto');
       const o = { locale, numberingSystem: 'latn', style };
-      if (cur !== undefined) Object.assign(o, { currency: cur, currencyDisplay: 'symbol', currencySign: 'standard' });
+      if (style === 'currency') Object.assign(o, { currency: cur, currencyDisplay, currencySign: 'standard' });
       Object.assign(o, {
-        minimumIntegerDigits: 1, minimumFractionDigits: min, maximumFractionDigits: max, useGrouping: opts.useGrouping === false ? false : 'auto',
-        notation: 'standard', signDisplay: 'auto', roundingMode: 'halfExpand', roundingIncrement: 1, trailingZeroDisplay: 'auto', roundingPriority: 'auto',
+        minimumIntegerDigits: Math.trunc(minInt), minimumFractionDigits: min, maximumFractionDigits: max,
+        useGrouping: grouping === 'true' ? 'always' : grouping === 'false' ? false : grouping,
+        notation: 'standard', signDisplay, roundingMode: 'halfExpand', roundingIncrement: 1, trailingZeroDisplay: 'auto', roundingPriority: 'auto',
       });
       setSlot(this, o);
     }
     const numberParts = (o, value) => {
       let n = Number(value);
       if (Number.isNaN(n)) return [['nan', 'NaN']];
-      const out = [];
-      if (n < 0 || Object.is(n, -0)) out.push(['minusSign', '-']);
+      const neg = n < 0 || Object.is(n, -0);
       n = Math.abs(n);
       if (o.style === 'percent') n *= 100;
+      let digits = [];
+      if (n === Infinity) {
+        digits.push(['infinity', '∞']);
+      } else {
+        let [i, f] = h.fixed(n, o.minimumFractionDigits, o.maximumFractionDigits).split('.');
+        i = i.padStart(o.minimumIntegerDigits, '0');
+        const group = o.useGrouping !== false && !(o.useGrouping === 'min2' && i.length < 5);
+        const groups = group ? i.replace(/\B(?=(\d{3})+(?!\d))/g, ',').split(',') : [i];
+        groups.forEach((g, k) => { if (k > 0) digits.push(['group', ',']); digits.push(['integer', g]); });
+        if (f !== undefined) digits.push(['decimal', '.'], ['fraction', f]);
+      }
+      const zero = digits.every(([t, v]) => (t !== 'integer' && t !== 'fraction') || /^0*$/.test(v));
+      const out = [];
+      switch (o.signDisplay) {
+        case 'auto': if (neg) out.push(['minusSign', '-']); break;
+        case 'always': out.push(neg ? ['minusSign', '-'] : ['plusSign', '+']); break;
+        case 'exceptZero': if (!zero) out.push(neg ? ['minusSign', '-'] : ['plusSign', '+']); break;
+        case 'negative': if (neg && !zero) out.push(['minusSign', '-']); break;
+      }
       if (o.style === 'currency') {
-        const sym = currencySymbols[o.currency];
+        const sym = o.currencyDisplay === 'code' ? undefined : currencySymbols[o.currency];
         out.push(['currency', sym ?? o.currency]);
         if (sym === undefined) out.push(['literal', '\u00a0']);
       }
-      if (n === Infinity) {
-        out.push(['infinity', '∞']);
-      } else {
-        const [i, f] = h.fixed(n, o.minimumFractionDigits, o.maximumFractionDigits).split('.');
-        const groups = o.useGrouping ? group(i).split(',') : [i];
-        groups.forEach((g, k) => { if (k > 0) out.push(['group', ',']); out.push(['integer', g]); });
-        if (f !== undefined) out.push(['decimal', '.'], ['fraction', f]);
-      }
+      out.push(...digits);
       if (o.style === 'percent') out.push(['percentSign', '%']);
-      // -0 rounds to "-0", but a negative number that rounds to zero keeps its sign too, as in V8.
       return out;
     };
     intlClass(NumberFormat, 'NumberFormat', {
@@ -504,7 +542,7 @@
     function Collator(locales, opts) {
       if (new.target === undefined) return new Collator(locales, opts);
       const locale = resolveLocale('Intl.Collator', locales);
-      opts = options(opts);
+      opts = options(opts, 'Collator');
       const sensitivity = opts.sensitivity ?? 'variant';
       if (!['base', 'accent', 'case', 'variant'].includes(sensitivity)) throw new RangeError(`Value ${sensitivity} out of range for Intl.Collator options property sensitivity`);
       const caseFirst = opts.caseFirst ?? 'false';
