@@ -773,6 +773,9 @@
       if (v instanceof Date) return Number.isNaN(v.getTime()) ? 'Invalid Date' : v.toISOString();
       if (isRegExp(v)) return String(v);
       if (v instanceof Error) return String(v.stack || v);
+      for (const Box of [Number, String, Boolean]) {
+        if (v instanceof Box) return `[${Box.name}: ${inspect(Box.prototype.valueOf.call(v))}]`;
+      }
       const proto = Object.getPrototypeOf(v);
       const ctor = proto === null ? null : proto.constructor && proto.constructor.name;
       const prefix = (name) => (proto === null ? '[Object: null prototype] ' : ctor === name ? '' : `${ctor || 'Object'} `);
@@ -1014,28 +1017,61 @@
       throw e;
     };
 
+    // isDeep compares as Node's deep equality does: own enumerable keys
+    // (and symbols, when strict), prototypes when strict, Dates, RegExps,
+    // boxed primitives, an Error's name and message, Map and Set entries
+    // (an object entry matching any deep-equal one).
     const isDeep = (a, b, strict, seen) => {
       if (strict ? Object.is(a, b) : a == b || (a !== a && b !== b)) return true;
-      if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+      if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) {
+        return !strict && (typeof a !== 'object' || a === null) && (typeof b !== 'object' || b === null) && a == b;
+      }
       if (strict && Object.getPrototypeOf(a) !== Object.getPrototypeOf(b)) return false;
-      if (Object.prototype.toString.call(a) !== Object.prototype.toString.call(b)) return false;
-      if (a instanceof Date) return a.getTime() === b.getTime();
-      if (isRegExp(a)) return String(a) === String(b);
+      const tag = Object.prototype.toString.call(a);
+      if (tag !== Object.prototype.toString.call(b)) return false;
+      if (Array.isArray(a) !== Array.isArray(b)) return false;
+      if (a instanceof Date && a.getTime() !== b.getTime()) return false;
+      if (isRegExp(a) && (String(a) !== String(b) || a.lastIndex !== b.lastIndex)) return false;
+      if (a instanceof Error && (a.message !== b.message || a.name !== b.name)) return false;
+      for (const Box of [Number, String, Boolean, BigInt, Symbol]) {
+        if (a instanceof Box !== b instanceof Box) return false;
+        if (a instanceof Box && !Object.is(Box.prototype.valueOf.call(a), Box.prototype.valueOf.call(b))) return false;
+      }
       if (seen.has(a)) return seen.get(a) === b;
       seen.set(a, b);
+      const keys = (o) => {
+        const out = Object.keys(o);
+        if (strict) for (const k of Object.getOwnPropertySymbols(o)) if (Object.prototype.propertyIsEnumerable.call(o, k)) out.push(k);
+        return out;
+      };
+      const ka = keys(a), kb = keys(b);
+      if (ka.length !== kb.length) return false;
+      for (const k of ka) if (!Object.prototype.propertyIsEnumerable.call(b, k) || !isDeep(a[k], b[k], strict, seen)) return false;
+      // An entry of a that b lacks may still equal one of b's objects.
+      const matchEntry = (rest, pred) => {
+        const i = rest.findIndex(pred);
+        if (i < 0) return false;
+        rest.splice(i, 1);
+        return true;
+      };
       if (a instanceof Map) {
         if (a.size !== b.size) return false;
-        for (const [k, v] of a) if (!b.has(k) || !isDeep(v, b.get(k), strict, seen)) return false;
-        return true;
-      }
-      if (a instanceof Set) {
+        const rest = [...b].filter(([k]) => !a.has(k) || typeof k === 'object');
+        for (const [k, v] of a) {
+          if (b.has(k) && (typeof k !== 'object' || k === null)) {
+            if (!isDeep(v, b.get(k), strict, seen)) return false;
+          } else if (!matchEntry(rest, ([k2, v2]) => isDeep(k, k2, strict, new Map(seen)) && isDeep(v, v2, strict, new Map(seen)))) {
+            return false;
+          }
+        }
+      } else if (a instanceof Set) {
         if (a.size !== b.size) return false;
-        for (const v of a) if (!b.has(v)) return false;
-        return true;
+        const rest = [...b].filter((v) => !a.has(v) || typeof v === 'object');
+        for (const v of a) {
+          if (b.has(v) && (typeof v !== 'object' || v === null)) continue;
+          if (!matchEntry(rest, (v2) => isDeep(v, v2, strict, new Map(seen)))) return false;
+        }
       }
-      const ka = Object.keys(a), kb = Object.keys(b);
-      if (ka.length !== kb.length) return false;
-      for (const k of ka) if (!Object.prototype.hasOwnProperty.call(b, k) || !isDeep(a[k], b[k], strict, seen)) return false;
       return true;
     };
     const deepStrict = (a, b) => isDeep(a, b, true, new Map());
