@@ -2,6 +2,8 @@ package conformance
 
 import (
 	"context"
+	"crypto/sha1"
+	"encoding/hex"
 	"math"
 	"slices"
 	"testing"
@@ -28,7 +30,81 @@ func TestContext(t *testing.T) {
 			d.result()
 		}},
 		{"randomStreams", checkRandomStreams},
+		{"metricMeterApi", run("metricMeterApi")},
+		{"eventGroupIds", checkEventGroupIds},
+		{"eventGroupMarkers", func(d *driver) {
+			d.start("eventGroupMarkers")
+			// The signal and the update come once the main function
+			// waits, each in a workflow task of its own.
+			d.waitCount(enumspb.EVENT_TYPE_TIMER_FIRED, 2)
+			d.signal("sig")
+			d.waitCount(enumspb.EVENT_TYPE_ACTIVITY_TASK_COMPLETED, 4)
+			d.update("u1", "upd")
+			d.result()
+			d.eventGroupMarkers()
+		}},
 	})
+}
+
+// waitCount waits until the main workflow's history has n events of type t
+// and a workflow task completed after the last of them.
+func (d *driver) waitCount(t enumspb.EventType, n int) {
+	var seen int
+	if d.waitEvent(d.id, func(e *historypb.HistoryEvent) bool {
+		if e.GetEventId() == 1 { // waitEvent reads the history again
+			seen = 0
+		}
+		if e.GetEventType() == t {
+			seen++
+		}
+		return seen >= n && e.GetEventType() == enumspb.EVENT_TYPE_WORKFLOW_TASK_COMPLETED
+	}) == nil {
+		d.obs.add("wait "+t.String(), "not within the wait")
+	}
+}
+
+// eventGroupMarkers records the event group markers of the main workflow's
+// history, by event (its type and its position among the events of the
+// normalized history).
+func (d *driver) eventGroupMarkers() {
+	out := []any{}
+	for _, e := range d.events(d.id, d.runID) {
+		if len(e.GetEventGroupMarkers()) == 0 {
+			continue
+		}
+		var ms []any
+		for _, m := range e.GetEventGroupMarkers() {
+			switch {
+			case m.GetLabel() != nil:
+				ms = append(ms, map[string]any{"id": m.GetLabel().GetId(), "label": payloadValue(m.GetLabel().GetLabel())})
+			case m.GetInboundEvent() != nil:
+				ms = append(ms, map[string]any{"inboundEventId": m.GetInboundEvent().GetInboundEventId()})
+			case m.GetInboundUpdate() != nil:
+				ms = append(ms, map[string]any{"inboundUpdateId": m.GetInboundUpdate().GetInboundUpdateId()})
+			}
+		}
+		out = append(out, map[string]any{"event": e.GetEventType().String(), "markers": ms})
+	}
+	d.obs.add("event group markers", out)
+}
+
+// checkEventGroupIds runs eventGroupIds and records its result, with the
+// derived marker ID replaced by whether it is the TypeScript SDK's (the
+// SHA-1 of the run ID and the label): the runs' IDs differ.
+func checkEventGroupIds(d *driver) {
+	d.start("eventGroupIds")
+	ctx, cancel := context.WithTimeout(context.Background(), wait)
+	defer cancel()
+	var got map[string]any
+	if err := d.c.GetWorkflow(ctx, d.id, d.runID).Get(ctx, &got); err != nil {
+		d.obs.add("client error", describeError(err))
+		return
+	}
+	runID, _ := got["runId"].(string) // a fresh run: its original run ID
+	sum := sha1.Sum([]byte(runID + "other label"))
+	got["derivedId"] = got["derivedId"] == hex.EncodeToString(sum[:])
+	delete(got, "runId")
+	d.obs.add("result", got)
 }
 
 // waitAfter waits until the main workflow's history has an event of type

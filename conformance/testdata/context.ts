@@ -129,3 +129,85 @@ export async function randomStreams(): Promise<unknown> {
   out.shape = [Object.keys(a).includes('name'), a.name, typeof a.with, typeof wf.workflowRandom.fill];
   return out;
 }
+
+// metricMeterApi: the metric objects and their errors (what the metrics
+// record is not visible here; the worker tests check it on tsworker).
+export async function metricMeterApi(): Promise<unknown[]> {
+  const seen: unknown[] = [];
+  const attempt = (f: () => unknown) => {
+    try {
+      seen.push(f());
+    } catch (err) {
+      seen.push(`${(err as Error).name}: ${(err as Error).message}`);
+    }
+  };
+  const counter = wf.metricMeter.createCounter('c', 'items', 'a counter');
+  const histogram = wf.metricMeter.withTags({ t: 1 }).createHistogram('h', 'float', 'ms');
+  const gauge = wf.metricMeter.createGauge('g');
+  for (const m of [counter, histogram, gauge]) {
+    seen.push([m.name, m.unit, m.description, m.kind, m.valueType]);
+  }
+  attempt(() => counter.add(1, { extra: 'x' }));
+  attempt(() => counter.withTags({ a: 'b' }).add(2));
+  attempt(() => histogram.record(1.5));
+  attempt(() => gauge.set(3, { b: true }));
+  attempt(() => counter.add(-1));
+  attempt(() => histogram.record(-2));
+  attempt(() => gauge.set(-3));
+  attempt(() => wf.metricMeter.createUpDownCounter('u'));
+  await wf.sleep(1);
+  attempt(() => counter.add(1));
+  return seen;
+}
+
+// eventGroupIds: the markers' shape and IDs; the driver checks the derived
+// ID against the run ID.
+export async function eventGroupIds(): Promise<unknown> {
+  const explicit = wf.createEventGroup('batch', { id: 'g1' });
+  const derived = wf.createEventGroup('other label');
+  const inScope = await explicit.withScope(async () => {
+    await wf.sleep(1);
+    return derived.withScope(() => 'nested result');
+  });
+  return {
+    runId: wf.workflowInfo().runId,
+    explicit: JSON.stringify(explicit),
+    derivedId: (derived as any).marker.label.id,
+    keys: Object.keys(derived),
+    withScope: typeof explicit.withScope,
+    inScope,
+    syncScope: explicit.withScope(() => 7 as any),
+  };
+}
+
+// eventGroupMarkers: commands made in marker scopes, with the eventGroups
+// option, and in signal and update handlers (which the TypeScript SDK marks
+// implicitly).
+export async function eventGroupMarkers(): Promise<string[]> {
+  const out: string[] = [];
+  const g = wf.createEventGroup('group one', { id: 'g1' });
+  const h = wf.createEventGroup('group two', { id: 'g2' });
+  const grouped = wf.proxyActivities<typeof acts>({
+    startToCloseTimeout: '10s',
+    retry: { maximumAttempts: 1 },
+    eventGroups: [h],
+  } as any);
+  wf.setHandler(wf.defineSignal('sig'), async () => {
+    out.push(await acts.echo('from signal'));
+  });
+  let updated = false;
+  wf.setHandler(wf.defineUpdate<string>('upd'), async () => {
+    const r = await acts.echo('from update');
+    updated = true;
+    return r;
+  });
+  await g.withScope(async () => {
+    out.push(await acts.echo('scoped'));
+    await wf.sleep(1);
+    out.push(await h.withScope(() => acts.echo('nested')));
+  });
+  out.push(await grouped.echo('option'));
+  await wf.sleep(1, { eventGroups: [g] } as any);
+  await wf.condition(() => updated && out.length === 4);
+  return out;
+}

@@ -46,6 +46,8 @@ var modules = []module{
 	nexusModule,
 	alsModule,
 	randomModule,
+	metricMeterModule,
+	eventGroupsModule,
 }
 
 // hostExports indexes every module's exports by name. It is built once and
@@ -108,6 +110,7 @@ type mods struct {
 	typedSA  *goja.Object // the TypedSearchAttributes class
 	als      *goja.Object // the AsyncLocalStorage class
 	random   *randomState
+	egProto  *goja.Object // prototype of event group markers
 }
 
 func (r *run) timers() *timers {

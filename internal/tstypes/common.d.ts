@@ -91,6 +91,14 @@ export interface ActivityOptions {
   /** Single-line summary shown in the UI. */
   summary?: string;
   priority?: Priority;
+  /** Event group markers of the command (createEventGroup). Accepted; the Go SDK cannot write them to history yet. */
+  eventGroups?: EventGroupMarker[];
+}
+
+/** A group of commands, made by createEventGroup. */
+export interface EventGroupMarker {
+  /** Runs fn with this marker attached to every command fn's code makes, within the markers already active. */
+  withScope<T>(fn: () => Promise<T>): Promise<T>;
 }
 
 /** Options of the activities returned by proxyLocalActivities. One of startToCloseTimeout or scheduleToCloseTimeout is required. */
@@ -103,6 +111,8 @@ export interface LocalActivityOptions {
   localRetryThreshold?: Duration;
   cancellationType?: ActivityCancellationType;
   summary?: string;
+  /** Event group markers of the command (createEventGroup). Accepted; the Go SDK cannot write them to history yet. */
+  eventGroups?: EventGroupMarker[];
 }
 
 // ---- failures ------------------------------------------------------------

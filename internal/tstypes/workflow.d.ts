@@ -11,9 +11,11 @@ import type {
   BaseWorkflowHandle,
   CommonWorkflowOptions,
   Duration,
+  EventGroupMarker,
   HandlerUnfinishedPolicy,
   InitialVersioningBehavior,
   LocalActivityOptions,
+  MetricMeter,
   Priority,
   QueryDefinition,
   RetryPolicy,
@@ -127,6 +129,8 @@ export interface RootWorkflowInfo {
 export interface TimerOptions {
   /** Single-line summary shown in the UI. */
   readonly summary?: string;
+  /** Event group markers of the timer (createEventGroup). Accepted; the Go SDK cannot write them to history yet. */
+  readonly eventGroups?: EventGroupMarker[];
 }
 
 /**
@@ -527,6 +531,8 @@ export interface ChildWorkflowOptions extends Omit<CommonWorkflowOptions, 'workf
   /** Default TERMINATE. */
   parentClosePolicy?: ParentClosePolicy;
   versioningIntent?: VersioningIntent;
+  /** Event group markers of the command (createEventGroup). Accepted; the Go SDK cannot write them to history yet. */
+  eventGroups?: EventGroupMarker[];
 }
 
 /** A handle to a started child workflow. */
@@ -654,6 +660,21 @@ export declare const workflowRandom: WorkflowRandomStream;
 
 /** A random stream of its own, by name, independent of the workflow's and of the other names'. */
 export declare function getRandomStream(name: string): WorkflowRandomStream;
+
+/**
+ * The workflow's metric meter. Metrics go to the Go SDK's workflow metrics
+ * handler (the client's MetricsHandler), tagged namespace, task_queue and
+ * workflow_type, and are not recorded while the run replays history. A
+ * histogram is a timer of that handler, its values read in its unit.
+ */
+export declare const metricMeter: MetricMeter;
+
+/**
+ * Creates an event group marker: attach it to commands with their
+ * eventGroups option or with withScope. Its ID is id, or one derived from
+ * the label and the run.
+ */
+export declare function createEventGroup(label: string, options?: { id?: string }): EventGroupMarker;
 
 // Only the names exported above are part of the module.
 export {};

@@ -8,6 +8,7 @@ const h = globalThis.__tsw;
 
 export * from './common.js';
 export * from './converter.js';
+import { MetricMeterWithComposedTags } from './common.js';
 
 export const TemporalFailure = /* @__PURE__ */ h.cls('TemporalFailure');
 export const ApplicationFailure = /* @__PURE__ */ h.cls('ApplicationFailure');
@@ -201,3 +202,6 @@ export const TypedSearchAttributes = /* @__PURE__ */ h.fn('TypedSearchAttributes
 export const AsyncLocalStorage = /* @__PURE__ */ h.fn('AsyncLocalStorage');
 export const getRandomStream = /* @__PURE__ */ h.fn('getRandomStream');
 export const workflowRandom = /* @__PURE__ */ h.fn('workflowRandom');
+export const metricMeter = /* @__PURE__ */ MetricMeterWithComposedTags.compose(
+  /* @__PURE__ */ h.fn('workflowMetricMeter'), {}, true);
+export const createEventGroup = /* @__PURE__ */ h.fn('createEventGroup');
