@@ -17,6 +17,40 @@ var account = map[string]any{
 
 func TestPlugins(t *testing.T) {
 	runPluginCases(t, []tcase{
+		{"sinkCalls", func(d *driver) {
+			d.start("sinkCalls", "n1")
+			d.result()
+			// A query of the closed run replays it.
+			d.query("status")
+			d.sinkCalls(15)
+		}},
+		{"alertOnce", func(d *driver) {
+			d.start("alertOnce")
+			d.result()
+			d.sinkCalls(2)
+		}},
+		{"lifecycleFail", func(d *driver) {
+			d.start("lifecycleEnds", "fail")
+			d.result()
+			d.sinkCalls(2)
+		}},
+		{"lifecycleError", func(d *driver) {
+			d.start("lifecycleEnds", "error")
+			d.taskFailure()
+			// Those of the first attempt: the driver terminates the run
+			// when the first task failed, retried or not.
+			d.firstSinkCalls(2)
+		}},
+		{"lifecycleCancel", func(d *driver) {
+			d.start("lifecycleEnds", "cancel")
+			d.result()
+			d.sinkCalls(2)
+		}},
+		{"lifecycleContinue", func(d *driver) {
+			d.start("lifecycleEnds", "continue")
+			d.result()
+			d.sinkCalls(4)
+		}},
 		{"ejsonArgs", run("ejsonArgs", account)},
 		{"ejsonMessages", func(d *driver) {
 			d.startIdle("ejsonMessages")

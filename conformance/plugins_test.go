@@ -238,3 +238,14 @@ func (d *driver) sinkCalls(n int) {
 	}
 	d.obs.add("sink calls", calls)
 }
+
+// firstSinkCalls is sinkCalls that records the first n calls only.
+func (d *driver) firstSinkCalls(n int) {
+	deadline := time.Now().Add(wait)
+	calls, _ := sinkLog.of(d.cs, d.rt.token)
+	for len(calls) < n && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+		calls, _ = sinkLog.of(d.cs, d.rt.token)
+	}
+	d.obs.add("sink calls", calls[:min(n, len(calls))])
+}

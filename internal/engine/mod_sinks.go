@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/dop251/goja"
@@ -55,11 +56,15 @@ type SinkCall struct {
 	Interface, Function string
 	// Info is the run's information when the call was made.
 	Info workflow.Info
-	// Args are the call's arguments, encoded when the call was made as
-	// activity arguments are: decode them in order with Args.Get(&a, &b).
+	// Args are the call's arguments, encoded as activity arguments are
+	// once the JS work that made the call is over (as the TypeScript SDK's
+	// sinks see them then): decode them in order with Args.Get(&a, &b).
 	Args converter.EncodedValues
 	// Replaying reports that the call was made while the run replayed
-	// history (only for sinks with CallDuringReplay).
+	// history: for sinks with CallDuringReplay, and for the calls of query
+	// handlers and update validators, which replay nothing and are made in
+	// a run that replays too (a query of a closed workflow replays it
+	// first), as in the TypeScript SDK.
 	Replaying bool
 }
 
@@ -67,24 +72,47 @@ type SinkCall struct {
 // over. A run that never calls a sink has none.
 type sinkQueue struct {
 	logger log.Logger
+	encode func(goja.Value) (*commonpb.Payload, error) // the run's payload converter
 	calls  []queuedSinkCall
 }
 
 type queuedSinkCall struct {
 	fn   func(SinkCall) error
 	call SinkCall
+	args []goja.Value
 }
 
-// flush calls the queued sinks in order.
+// flush calls the queued sinks in order. The arguments are encoded now:
+// as in the TypeScript SDK, which structured-clones them at the end of the
+// activation, a sink sees them as they are when the JS work that made the
+// call is over, not as they were at the call (see cloneForSink).
 func (q *sinkQueue) flush() {
 	calls := q.calls
 	q.calls = nil
 	for _, c := range calls {
-		if err := callSink(c); err != nil && q.logger != nil {
+		err := q.encodeArgs(&c)
+		if err == nil {
+			err = callSink(c)
+		}
+		if err != nil && q.logger != nil {
 			q.logger.Error("External sink function threw an error", "ifaceName", c.call.Interface,
 				"fnName", c.call.Function, "Error", err)
 		}
 	}
+}
+
+// encodeArgs sets c.call.Args to the payloads of c.args.
+func (q *sinkQueue) encodeArgs(c *queuedSinkCall) error {
+	payloads := make([]*commonpb.Payload, len(c.args))
+	for i, a := range c.args {
+		p, err := q.encode(a)
+		if err != nil {
+			return fmt.Errorf("argument %d: %w", i, err)
+		}
+		payloads[i] = p
+	}
+	c.call.Args = client.NewValues(&commonpb.Payloads{Payloads: payloads})
+	return nil
 }
 
 func callSink(c queuedSinkCall) (err error) {
@@ -126,29 +154,23 @@ func (r *run) sinkCall(c goja.FunctionCall) goja.Value {
 		}
 		return goja.Undefined()
 	}
+	// As the TypeScript SDK, a call is dropped when it replays history: a
+	// query handler's or an update validator's call replays none, even in
+	// a run that replays (a query of a closed workflow), and is made.
 	replaying := workflow.IsReplaying(r.ctx)
-	if replaying && !sink.CallDuringReplay {
+	if replaying && r.readOnly == "" && !sink.CallDuringReplay {
 		return goja.Undefined()
 	}
 	if sink.Fn == nil {
 		return goja.Undefined()
 	}
-	// Encoding now copies the arguments as they are at the call, as the
-	// TypeScript SDK's structuredClone does.
-	payloads := make([]*commonpb.Payload, len(args))
-	for i, a := range args {
-		p, err := r.rt.ToPayload(a)
-		if err != nil {
-			panic(r.vm.NewTypeError("sink %s.%s: argument %d: %v", iface, fn, i, err))
-		}
-		payloads[i] = p
-	}
 	if r.sinks == nil {
-		r.sinks = &sinkQueue{logger: r.logger}
+		r.sinks = &sinkQueue{logger: r.logger, encode: func(v goja.Value) (*commonpb.Payload, error) {
+			return r.rt.ToPayload(r.cloneForSink(v, map[*goja.Object]goja.Value{}))
+		}}
 	}
-	r.sinks.calls = append(r.sinks.calls, queuedSinkCall{fn: sink.Fn, call: SinkCall{
-		Interface: iface, Function: fn, Info: *workflow.GetInfo(r.ctx),
-		Args: client.NewValues(&commonpb.Payloads{Payloads: payloads}), Replaying: replaying,
+	r.sinks.calls = append(r.sinks.calls, queuedSinkCall{fn: sink.Fn, args: args, call: SinkCall{
+		Interface: iface, Function: fn, Info: *workflow.GetInfo(r.ctx), Replaying: replaying,
 	}})
 	return goja.Undefined()
 }
@@ -181,4 +203,131 @@ func (r *run) logWithSink(level string, c goja.FunctionCall) bool {
 	args := r.vm.NewArray(c.Argument(0), attrs)
 	r.sinkCall(goja.FunctionCall{Arguments: []goja.Value{r.vm.ToValue(LoggerSink), r.vm.ToValue(level), args}})
 	return true
+}
+
+// withLifecycleLogging calls the workflow function (call) with the log
+// lines of the TypeScript SDK's executeWithLifecycleLogging, which go
+// where log's go (the LoggerSink, or the Go SDK's workflow logger) with
+// sdkComponent "worker": "Workflow started" at debug before the call; once
+// its promise settles, "Workflow completed", "Workflow completed as
+// cancelled" (a cancellation) or "Workflow continued as new" at debug, or
+// "Workflow failed" at warn, with the error.
+func (r *run) withLifecycleLogging(call func() (goja.Value, error)) (goja.Value, error) {
+	r.logLifecycle("debug", "Workflow started", nil)
+	ret, err := call()
+	var ex *goja.Exception
+	switch {
+	case errors.As(err, &ex):
+		r.logEnd(ex.Value(), true)
+	case err != nil:
+	default:
+		p, _ := ret.(*goja.Object)
+		var then goja.Callable
+		if _, isPromise := ret.Export().(*goja.Promise); isPromise && p != nil {
+			then, _ = goja.AssertFunction(p.Get("then"))
+		}
+		if then == nil {
+			r.logEnd(ret, false)
+			break
+		}
+		settled := func(failed bool) func(goja.FunctionCall) goja.Value {
+			return func(c goja.FunctionCall) goja.Value {
+				r.logEnd(c.Argument(0), failed)
+				return goja.Undefined()
+			}
+		}
+		if _, err := then(p, r.vm.ToValue(settled(false)), r.vm.ToValue(settled(true))); err != nil {
+			return nil, err
+		}
+	}
+	return ret, err
+}
+
+// logEnd logs how the workflow function ended: with v, or failed with v.
+func (r *run) logEnd(v goja.Value, failed bool) {
+	c := r.ensureClasses()
+	switch {
+	case !failed:
+		r.logLifecycle("debug", "Workflow completed", nil)
+	case r.isCancellation(v):
+		r.logLifecycle("debug", "Workflow completed as cancelled", nil)
+	case r.instanceOf(v, c.continueAsNew):
+		r.logLifecycle("debug", "Workflow continued as new", nil)
+	default:
+		r.logLifecycle("warn", "Workflow failed", v)
+	}
+}
+
+// logLifecycle logs msg at level with sdkComponent "worker" and, when
+// set, the error.
+func (r *run) logLifecycle(level, msg string, errv goja.Value) {
+	attrs := r.vm.NewObject()
+	if errv != nil {
+		_ = attrs.Set("error", errv)
+	}
+	_ = attrs.Set("sdkComponent", "worker")
+	c := goja.FunctionCall{Arguments: []goja.Value{r.vm.ToValue(msg), attrs}}
+	if !r.logWithSink(level, c) {
+		r.logLevel(level, msg, attrs)
+	}
+}
+
+// errorNames are the error classes structuredClone keeps; it makes any
+// other error an Error.
+var errorNames = map[string]bool{"Error": true, "EvalError": true, "RangeError": true, "ReferenceError": true,
+	"SyntaxError": true, "TypeError": true, "URIError": true}
+
+// cloneForSink is v as the TypeScript SDK's sinks receive it, structured
+// clone (postMessage) of the workflow's value, before it is encoded for a
+// Go sink: objects lose their class (and with it toJSON), errors keep only
+// their name (a standard error class's), message, stack and cause, none of
+// them enumerable; arrays are cloned; dates, regular expressions, maps,
+// sets and binary data keep what they are.
+func (r *run) cloneForSink(v goja.Value, seen map[*goja.Object]goja.Value) goja.Value {
+	o, ok := v.(*goja.Object)
+	if !ok {
+		return v
+	}
+	if c, ok := seen[o]; ok {
+		return c
+	}
+	switch o.ClassName() {
+	case "Array":
+		a := r.vm.NewArray()
+		seen[o] = a
+		n := o.Get("length").ToInteger()
+		for i := int64(0); i < n; i++ {
+			_ = a.Set(fmt.Sprint(i), r.cloneForSink(o.Get(fmt.Sprint(i)), seen))
+		}
+		return a
+	case "Error":
+		name := "Error"
+		if n := o.Get("name"); n != nil && errorNames[n.String()] {
+			name = n.String()
+		}
+		e := r.vm.NewObject()
+		seen[o] = e
+		if ctor, ok := r.vm.Get(name).(*goja.Object); ok {
+			if proto, ok := ctor.Get("prototype").(*goja.Object); ok {
+				_ = e.SetPrototype(proto)
+			}
+		}
+		for _, k := range []string{"stack", "message", "cause"} {
+			if p := o.Get(k); p != nil && (k != "cause" || !goja.IsUndefined(p)) {
+				_ = e.DefineDataProperty(k, r.cloneForSink(p, seen), goja.FLAG_TRUE, goja.FLAG_TRUE, goja.FLAG_FALSE)
+			}
+		}
+		return e
+	case "Object":
+		if _, isFn := goja.AssertFunction(o); isFn {
+			return o
+		}
+		c := r.vm.NewObject()
+		seen[o] = c
+		for _, k := range o.Keys() {
+			_ = c.Set(k, r.cloneForSink(o.Get(k), seen))
+		}
+		return c
+	}
+	return o
 }

@@ -162,7 +162,7 @@ func (r *run) execute(name string, payloads []*commonpb.Payload) (result convert
 	}
 	r.js(func() {
 		r.deliverSignals()
-		ret, err = fn(goja.Undefined(), args...)
+		ret, err = r.withLifecycleLogging(func() (goja.Value, error) { return fn(goja.Undefined(), args...) })
 		if err != nil {
 			result, resErr = r.fail(err)
 			done = true

@@ -17,6 +17,8 @@ func BenchmarkRuntimeMemory(b *testing.B) {
 		{"TextEncoder", `new TextEncoder().encode('x')`},
 		{"URL", `new URL('https://example.com/').searchParams.get('a')`},
 		{"crypto", `crypto.randomUUID()`},
+		{"Intl", `typeof Intl`},
+		{"DateTimeFormat", `new Intl.DateTimeFormat('en-US', { dateStyle: 'medium' }).format(0)`},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			b.ReportAllocs()

@@ -439,205 +439,223 @@
       return o === undefined ? {} : Object(o);
     };
 
-    const currencySymbols = { USD: '$', EUR: '€', GBP: '£', JPY: '¥', INR: '₹', CNY: 'CN¥', CAD: 'CA$', AUD: 'A$' };
-    const oneOf = (cls, opts, name, values, fallback) => {
-      const v = opts[name];
-      if (v === undefined) return fallback;
-      const s = String(v);
-      if (!values.includes(s)) throw new RangeError(`Value ${s} out of range for Intl.${cls} options property ${name}`);
-      return s;
-    };
-    function NumberFormat(locales, opts) {
-      if (new.target === undefined) return new NumberFormat(locales, opts);
-      const locale = resolveLocale('Intl.NumberFormat', locales);
-      opts = options(opts, 'NumberFormat');
-      const style = oneOf('NumberFormat', opts, 'style', ['decimal', 'percent', 'currency', 'unit'], 'decimal');
-      if (style === 'unit') throw unsupported('Intl.NumberFormat style "unit"');
-      for (const name of ['minimumSignificantDigits', 'maximumSignificantDigits', 'roundingIncrement']) {
-        if (opts[name] !== undefined) throw unsupported(`Intl.NumberFormat option ${name}`);
-      }
-      const notation = oneOf('NumberFormat', opts, 'notation', ['standard', 'scientific', 'engineering', 'compact'], 'standard');
-      if (notation !== 'standard') throw unsupported(`Intl.NumberFormat notation "${notation}"`);
-      let cur;
-      let currencyDisplay = 'symbol';
-      if (opts.currency !== undefined) {
-        cur = String(opts.currency);
-        if (!/^[A-Za-z]{3}$/.test(cur)) throw new RangeError(`Invalid currency code : ${cur}`);
-        cur = cur.toUpperCase();
-      }
-      if (style === 'currency') {
-        if (cur === undefined) throw new TypeError('Currency code is required with currency style.');
-        currencyDisplay = oneOf('NumberFormat', opts, 'currencyDisplay', ['code', 'symbol', 'narrowSymbol', 'name'], 'symbol');
-        if (currencyDisplay === 'name' || currencyDisplay === 'narrowSymbol') throw unsupported(`Intl.NumberFormat currencyDisplay "${currencyDisplay}"`);
-      }
-      const signDisplay = oneOf('NumberFormat', opts, 'signDisplay', ['auto', 'never', 'always', 'exceptZero', 'negative'], 'auto');
-      const minInt = opts.minimumIntegerDigits === undefined ? 1 : Number(opts.minimumIntegerDigits);
-      if (!(minInt >= 1 && minInt <= 21)) throw new RangeError('minimumIntegerDigits value is out of range.');
-      const curDigits = cur === 'JPY' || cur === 'KRW' ? 0 : 2;
-      const min = opts.minimumFractionDigits ?? (style === 'currency' ? curDigits : 0);
-      const max = Math.max(min, opts.maximumFractionDigits ?? (style === 'currency' ? curDigits : style === 'percent' ? 0 : 3));
-      if (min < 0 || max > 100 || (opts.maximumFractionDigits !== undefined && opts.maximumFractionDigits < min)) throw new RangeError('maximumFractionDigits value is out of range.');
-      const grouping = opts.useGrouping === undefined ? 'auto' : opts.useGrouping === false ? false : opts.useGrouping === true ? 'always'
-        : oneOf('NumberFormat', opts, 'useGrouping', ['min2', 'auto', 'always', 'true', 'false'], 'auto');
-      const o = { locale, numberingSystem: 'latn', style };
-      if (style === 'currency') Object.assign(o, { currency: cur, currencyDisplay, currencySign: 'standard' });
-      Object.assign(o, {
-        minimumIntegerDigits: Math.trunc(minInt), minimumFractionDigits: min, maximumFractionDigits: max,
-        useGrouping: grouping === 'true' ? 'always' : grouping === 'false' ? false : grouping,
-        notation: 'standard', signDisplay, roundingMode: 'halfExpand', roundingIncrement: 1, trailingZeroDisplay: 'auto', roundingPriority: 'auto',
-      });
-      setSlot(this, o);
-    }
-    const numberParts = (o, value) => {
-      let n = Number(value);
-      if (Number.isNaN(n)) return [['nan', 'NaN']];
-      const neg = n < 0 || Object.is(n, -0);
-      n = Math.abs(n);
-      if (o.style === 'percent') n *= 100;
-      let digits = [];
-      if (n === Infinity) {
-        digits.push(['infinity', '∞']);
-      } else {
-        let [i, f] = h.fixed(n, o.minimumFractionDigits, o.maximumFractionDigits).split('.');
-        i = i.padStart(o.minimumIntegerDigits, '0');
-        const group = o.useGrouping !== false && !(o.useGrouping === 'min2' && i.length < 5);
-        const groups = group ? i.replace(/\B(?=(\d{3})+(?!\d))/g, ',').split(',') : [i];
-        groups.forEach((g, k) => { if (k > 0) digits.push(['group', ',']); digits.push(['integer', g]); });
-        if (f !== undefined) digits.push(['decimal', '.'], ['fraction', f]);
-      }
-      const zero = digits.every(([t, v]) => (t !== 'integer' && t !== 'fraction') || /^0*$/.test(v));
-      const out = [];
-      switch (o.signDisplay) {
-        case 'auto': if (neg) out.push(['minusSign', '-']); break;
-        case 'always': out.push(neg ? ['minusSign', '-'] : ['plusSign', '+']); break;
-        case 'exceptZero': if (!zero) out.push(neg ? ['minusSign', '-'] : ['plusSign', '+']); break;
-        case 'negative': if (neg && !zero) out.push(['minusSign', '-']); break;
-      }
-      if (o.style === 'currency') {
-        const sym = o.currencyDisplay === 'code' ? undefined : currencySymbols[o.currency];
-        out.push(['currency', sym ?? o.currency]);
-        if (sym === undefined) out.push(['literal', '\u00a0']);
-      }
-      out.push(...digits);
-      if (o.style === 'percent') out.push(['percentSign', '%']);
-      return out;
-    };
-    intlClass(NumberFormat, 'NumberFormat', {
-      formatToParts(value) { return numberParts(self(this, 'NumberFormat', 'formatToParts'), value).map(([type, v]) => ({ type, value: v })); },
-      resolvedOptions() { return Object.assign({}, self(this, 'NumberFormat', 'resolvedOptions')); },
-    }, {
-      format() {
-        const o = self(this, 'NumberFormat', 'format');
-        if (o.bound === undefined) {
-          const f = (value) => numberParts(o, value).map((p) => p[1]).join('');
-          Object.defineProperty(o, 'bound', { value: f });
-        }
-        return o.bound;
-      },
-    });
-
-    const stripAccents = (s) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '');
-    const compareStrings = (a, b) => { const c = a.localeCompare(b); return c < 0 ? -1 : c > 0 ? 1 : 0; };
-    const numericChunks = (s) => s.match(/\d+|\D+/g) ?? [];
-    function Collator(locales, opts) {
-      if (new.target === undefined) return new Collator(locales, opts);
-      const locale = resolveLocale('Intl.Collator', locales);
-      opts = options(opts, 'Collator');
-      const sensitivity = opts.sensitivity ?? 'variant';
-      if (!['base', 'accent', 'case', 'variant'].includes(sensitivity)) throw new RangeError(`Value ${sensitivity} out of range for Intl.Collator options property sensitivity`);
-      const caseFirst = opts.caseFirst ?? 'false';
-      setSlot(this, {
-        locale, usage: opts.usage ?? 'sort', sensitivity, ignorePunctuation: Boolean(opts.ignorePunctuation), collation: 'default',
-        numeric: Boolean(opts.numeric), caseFirst: String(caseFirst),
-      });
-    }
-    const collate = (o, a, b) => {
-      a = String(a); b = String(b);
-      if (o.ignorePunctuation) { a = a.replace(/[\s!-/:-@[-`{-~]/g, ''); b = b.replace(/[\s!-/:-@[-`{-~]/g, ''); }
-      const fold = (s) => {
-        if (o.sensitivity === 'base') return stripAccents(s).toLowerCase();
-        if (o.sensitivity === 'accent') return s.toLowerCase();
-        if (o.sensitivity === 'case') return stripAccents(s);
-        return s;
-      };
-      const fa = fold(a), fb = fold(b);
-      if (o.numeric) {
-        const ca = numericChunks(fa), cb = numericChunks(fb);
-        for (let i = 0; i < Math.min(ca.length, cb.length); i++) {
-          const x = ca[i], y = cb[i];
-          if (/^\d/.test(x) && /^\d/.test(y)) {
-            const nx = x.replace(/^0+(?=\d)/, ''), ny = y.replace(/^0+(?=\d)/, '');
-            if (nx.length !== ny.length) return nx.length < ny.length ? -1 : 1;
-            if (nx !== ny) return nx < ny ? -1 : 1;
-          } else if (x !== y) {
-            return compareStrings(x, y);
+    // Each constructor is made when Intl's property is first read: a run
+    // pays only for the ones it uses.
+    const makers = {
+      NumberFormat() {
+        const currencySymbols = { USD: '$', EUR: '€', GBP: '£', JPY: '¥', INR: '₹', CNY: 'CN¥', CAD: 'CA$', AUD: 'A$' };
+        const oneOf = (cls, opts, name, values, fallback) => {
+          const v = opts[name];
+          if (v === undefined) return fallback;
+          const s = String(v);
+          if (!values.includes(s)) throw new RangeError(`Value ${s} out of range for Intl.${cls} options property ${name}`);
+          return s;
+        };
+        function NumberFormat(locales, opts) {
+          if (new.target === undefined) return new NumberFormat(locales, opts);
+          const locale = resolveLocale('Intl.NumberFormat', locales);
+          opts = options(opts, 'NumberFormat');
+          const style = oneOf('NumberFormat', opts, 'style', ['decimal', 'percent', 'currency', 'unit'], 'decimal');
+          if (style === 'unit') throw unsupported('Intl.NumberFormat style "unit"');
+          for (const name of ['minimumSignificantDigits', 'maximumSignificantDigits', 'roundingIncrement']) {
+            if (opts[name] !== undefined) throw unsupported(`Intl.NumberFormat option ${name}`);
           }
+          const notation = oneOf('NumberFormat', opts, 'notation', ['standard', 'scientific', 'engineering', 'compact'], 'standard');
+          if (notation !== 'standard') throw unsupported(`Intl.NumberFormat notation "${notation}"`);
+          let cur;
+          let currencyDisplay = 'symbol';
+          if (opts.currency !== undefined) {
+            cur = String(opts.currency);
+            if (!/^[A-Za-z]{3}$/.test(cur)) throw new RangeError(`Invalid currency code : ${cur}`);
+            cur = cur.toUpperCase();
+          }
+          if (style === 'currency') {
+            if (cur === undefined) throw new TypeError('Currency code is required with currency style.');
+            currencyDisplay = oneOf('NumberFormat', opts, 'currencyDisplay', ['code', 'symbol', 'narrowSymbol', 'name'], 'symbol');
+            if (currencyDisplay === 'name' || currencyDisplay === 'narrowSymbol') throw unsupported(`Intl.NumberFormat currencyDisplay "${currencyDisplay}"`);
+          }
+          const signDisplay = oneOf('NumberFormat', opts, 'signDisplay', ['auto', 'never', 'always', 'exceptZero', 'negative'], 'auto');
+          const minInt = opts.minimumIntegerDigits === undefined ? 1 : Number(opts.minimumIntegerDigits);
+          if (!(minInt >= 1 && minInt <= 21)) throw new RangeError('minimumIntegerDigits value is out of range.');
+          const curDigits = cur === 'JPY' || cur === 'KRW' ? 0 : 2;
+          const min = opts.minimumFractionDigits ?? (style === 'currency' ? curDigits : 0);
+          const max = Math.max(min, opts.maximumFractionDigits ?? (style === 'currency' ? curDigits : style === 'percent' ? 0 : 3));
+          if (min < 0 || max > 100 || (opts.maximumFractionDigits !== undefined && opts.maximumFractionDigits < min)) throw new RangeError('maximumFractionDigits value is out of range.');
+          const grouping = opts.useGrouping === undefined ? 'auto' : opts.useGrouping === false ? false : opts.useGrouping === true ? 'always'
+            : oneOf('NumberFormat', opts, 'useGrouping', ['min2', 'auto', 'always', 'true', 'false'], 'auto');
+          const o = { locale, numberingSystem: 'latn', style };
+          if (style === 'currency') Object.assign(o, { currency: cur, currencyDisplay, currencySign: 'standard' });
+          Object.assign(o, {
+            minimumIntegerDigits: Math.trunc(minInt), minimumFractionDigits: min, maximumFractionDigits: max,
+            useGrouping: grouping === 'true' ? 'always' : grouping === 'false' ? false : grouping,
+            notation: 'standard', signDisplay, roundingMode: 'halfExpand', roundingIncrement: 1, trailingZeroDisplay: 'auto', roundingPriority: 'auto',
+          });
+          setSlot(this, o);
         }
-        if (ca.length !== cb.length) return ca.length < cb.length ? -1 : 1;
-        return 0;
-      }
-      const c = compareStrings(fa, fb);
-      if (c !== 0 && o.caseFirst === 'upper' && fa.toLowerCase() === fb.toLowerCase()) return -c;
-      return c;
+        const numberParts = (o, value) => {
+          let n = Number(value);
+          if (Number.isNaN(n)) return [['nan', 'NaN']];
+          const neg = n < 0 || Object.is(n, -0);
+          n = Math.abs(n);
+          if (o.style === 'percent') n *= 100;
+          let digits = [];
+          if (n === Infinity) {
+            digits.push(['infinity', '∞']);
+          } else {
+            let [i, f] = h.fixed(n, o.minimumFractionDigits, o.maximumFractionDigits).split('.');
+            i = i.padStart(o.minimumIntegerDigits, '0');
+            const group = o.useGrouping !== false && !(o.useGrouping === 'min2' && i.length < 5);
+            const groups = group ? i.replace(/\B(?=(\d{3})+(?!\d))/g, ',').split(',') : [i];
+            groups.forEach((g, k) => { if (k > 0) digits.push(['group', ',']); digits.push(['integer', g]); });
+            if (f !== undefined) digits.push(['decimal', '.'], ['fraction', f]);
+          }
+          const zero = digits.every(([t, v]) => (t !== 'integer' && t !== 'fraction') || /^0*$/.test(v));
+          const out = [];
+          switch (o.signDisplay) {
+            case 'auto': if (neg) out.push(['minusSign', '-']); break;
+            case 'always': out.push(neg ? ['minusSign', '-'] : ['plusSign', '+']); break;
+            case 'exceptZero': if (!zero) out.push(neg ? ['minusSign', '-'] : ['plusSign', '+']); break;
+            case 'negative': if (neg && !zero) out.push(['minusSign', '-']); break;
+          }
+          if (o.style === 'currency') {
+            const sym = o.currencyDisplay === 'code' ? undefined : currencySymbols[o.currency];
+            out.push(['currency', sym ?? o.currency]);
+            if (sym === undefined) out.push(['literal', '\u00a0']);
+          }
+          out.push(...digits);
+          if (o.style === 'percent') out.push(['percentSign', '%']);
+          return out;
+        };
+        intlClass(NumberFormat, 'NumberFormat', {
+          formatToParts(value) { return numberParts(self(this, 'NumberFormat', 'formatToParts'), value).map(([type, v]) => ({ type, value: v })); },
+          resolvedOptions() { return Object.assign({}, self(this, 'NumberFormat', 'resolvedOptions')); },
+        }, {
+          format() {
+            const o = self(this, 'NumberFormat', 'format');
+            if (o.bound === undefined) {
+              const f = (value) => numberParts(o, value).map((p) => p[1]).join('');
+              Object.defineProperty(o, 'bound', { value: f });
+            }
+            return o.bound;
+          },
+        });
+        return NumberFormat;
+      },
+      Collator() {
+        const stripAccents = (s) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '');
+        const compareStrings = (a, b) => { const c = a.localeCompare(b); return c < 0 ? -1 : c > 0 ? 1 : 0; };
+        const numericChunks = (s) => s.match(/\d+|\D+/g) ?? [];
+        function Collator(locales, opts) {
+          if (new.target === undefined) return new Collator(locales, opts);
+          const locale = resolveLocale('Intl.Collator', locales);
+          opts = options(opts, 'Collator');
+          const sensitivity = opts.sensitivity ?? 'variant';
+          if (!['base', 'accent', 'case', 'variant'].includes(sensitivity)) throw new RangeError(`Value ${sensitivity} out of range for Intl.Collator options property sensitivity`);
+          const caseFirst = opts.caseFirst ?? 'false';
+          setSlot(this, {
+            locale, usage: opts.usage ?? 'sort', sensitivity, ignorePunctuation: Boolean(opts.ignorePunctuation), collation: 'default',
+            numeric: Boolean(opts.numeric), caseFirst: String(caseFirst),
+          });
+        }
+        const collate = (o, a, b) => {
+          a = String(a); b = String(b);
+          if (o.ignorePunctuation) { a = a.replace(/[\s!-/:-@[-`{-~]/g, ''); b = b.replace(/[\s!-/:-@[-`{-~]/g, ''); }
+          const fold = (s) => {
+            if (o.sensitivity === 'base') return stripAccents(s).toLowerCase();
+            if (o.sensitivity === 'accent') return s.toLowerCase();
+            if (o.sensitivity === 'case') return stripAccents(s);
+            return s;
+          };
+          const fa = fold(a), fb = fold(b);
+          if (o.numeric) {
+            const ca = numericChunks(fa), cb = numericChunks(fb);
+            for (let i = 0; i < Math.min(ca.length, cb.length); i++) {
+              const x = ca[i], y = cb[i];
+              if (/^\d/.test(x) && /^\d/.test(y)) {
+                const nx = x.replace(/^0+(?=\d)/, ''), ny = y.replace(/^0+(?=\d)/, '');
+                if (nx.length !== ny.length) return nx.length < ny.length ? -1 : 1;
+                if (nx !== ny) return nx < ny ? -1 : 1;
+              } else if (x !== y) {
+                return compareStrings(x, y);
+              }
+            }
+            if (ca.length !== cb.length) return ca.length < cb.length ? -1 : 1;
+            return 0;
+          }
+          const c = compareStrings(fa, fb);
+          if (c !== 0 && o.caseFirst === 'upper' && fa.toLowerCase() === fb.toLowerCase()) return -c;
+          return c;
+        };
+        intlClass(Collator, 'Collator', {
+          resolvedOptions() { return Object.assign({}, self(this, 'Collator', 'resolvedOptions')); },
+        }, {
+          compare() {
+            const o = self(this, 'Collator', 'compare');
+            if (o.bound === undefined) Object.defineProperty(o, 'bound', { value: (a, b) => collate(o, a, b) });
+            return o.bound;
+          },
+        });
+        return Collator;
+      },
+      DateTimeFormat() {
+        // A Date's time value, clipped as the specification's TimeClip does.
+        const timeValue = (date) => {
+          const x = date === undefined ? Date.now() : Number(date);
+          if (!Number.isFinite(x) || Math.abs(x) > 8.64e15) throw new RangeError('Invalid time value');
+          return Math.trunc(x) + 0;
+        };
+        function DateTimeFormat(locales, opts) {
+          if (new.target === undefined) return new DateTimeFormat(locales, opts);
+          setSlot(this, { f: h.dtf(resolveLocale('Intl.DateTimeFormat', locales), opts, 'any', 'date') });
+        }
+        intlClass(DateTimeFormat, 'DateTimeFormat', {
+          formatToParts(date) {
+            const p = h.dtfParts(self(this, 'DateTimeFormat', 'formatToParts').f, timeValue(date));
+            const out = [];
+            for (let i = 0; i < p.length; i += 2) out.push({ type: p[i], value: p[i + 1] });
+            return out;
+          },
+          resolvedOptions() {
+            const r = h.dtfResolved(self(this, 'DateTimeFormat', 'resolvedOptions').f);
+            const o = { locale: r[0], calendar: 'gregory', numberingSystem: 'latn', timeZone: r[1] };
+            for (let i = 2; i < r.length; i += 2) o[r[i]] = r[i + 1];
+            return o;
+          },
+          formatRange(start, end) {
+            const f = self(this, 'DateTimeFormat', 'formatRange').f;
+            if (start === undefined || end === undefined) throw new TypeError('startDate or endDate is undefined');
+            const a = h.dtfFormat(f, timeValue(start)), b = h.dtfFormat(f, timeValue(end));
+            return a === b ? a : `${a}\u2009\u2013\u2009${b}`;
+          },
+        }, {
+          format() {
+            const o = self(this, 'DateTimeFormat', 'format');
+            if (o.bound === undefined) Object.defineProperty(o, 'bound', { value: (date) => h.dtfFormat(o.f, timeValue(date)) });
+            return o.bound;
+          },
+        });
+        return DateTimeFormat;
+      },
     };
-    intlClass(Collator, 'Collator', {
-      resolvedOptions() { return Object.assign({}, self(this, 'Collator', 'resolvedOptions')); },
-    }, {
-      compare() {
-        const o = self(this, 'Collator', 'compare');
-        if (o.bound === undefined) Object.defineProperty(o, 'bound', { value: (a, b) => collate(o, a, b) });
-        return o.bound;
-      },
-    });
-
-    // A Date's time value, clipped as the specification's TimeClip does.
-    const timeValue = (date) => {
-      const x = date === undefined ? Date.now() : Number(date);
-      if (!Number.isFinite(x) || Math.abs(x) > 8.64e15) throw new RangeError('Invalid time value');
-      return Math.trunc(x) + 0;
-    };
-    function DateTimeFormat(locales, opts) {
-      if (new.target === undefined) return new DateTimeFormat(locales, opts);
-      setSlot(this, { f: h.dtf(resolveLocale('Intl.DateTimeFormat', locales), opts, 'any', 'date') });
-    }
-    intlClass(DateTimeFormat, 'DateTimeFormat', {
-      formatToParts(date) {
-        const p = h.dtfParts(self(this, 'DateTimeFormat', 'formatToParts').f, timeValue(date));
-        const out = [];
-        for (let i = 0; i < p.length; i += 2) out.push({ type: p[i], value: p[i + 1] });
-        return out;
-      },
-      resolvedOptions() {
-        const r = h.dtfResolved(self(this, 'DateTimeFormat', 'resolvedOptions').f);
-        const o = { locale: r[0], calendar: 'gregory', numberingSystem: 'latn', timeZone: r[1] };
-        for (let i = 2; i < r.length; i += 2) o[r[i]] = r[i + 1];
-        return o;
-      },
-      formatRange(start, end) {
-        const f = self(this, 'DateTimeFormat', 'formatRange').f;
-        if (start === undefined || end === undefined) throw new TypeError('startDate or endDate is undefined');
-        const a = h.dtfFormat(f, timeValue(start)), b = h.dtfFormat(f, timeValue(end));
-        return a === b ? a : `${a}\u2009\u2013\u2009${b}`;
-      },
-    }, {
-      format() {
-        const o = self(this, 'DateTimeFormat', 'format');
-        if (o.bound === undefined) Object.defineProperty(o, 'bound', { value: (date) => h.dtfFormat(o.f, timeValue(date)) });
-        return o.bound;
-      },
-    });
-    // __format formats for Date.prototype.toLocaleString and its kin.
-    Object.defineProperty(DateTimeFormat, '__format', {
-      value: (t, locales, opts, required, defaults) => h.dtfFormat(h.dtf(resolveLocale('Intl.DateTimeFormat', locales), opts, required, defaults), t),
-    });
-
     const Intl = {};
+    for (const name of Object.keys(makers)) {
+      const set = (v) => Object.defineProperty(Intl, name, { value: v, writable: true, configurable: true, enumerable: false });
+      Object.defineProperty(Intl, name, {
+        get() { const v = makers[name](); set(v); return v; },
+        set,
+        configurable: true,
+        enumerable: false,
+      });
+    }
     define(Intl, {
-      NumberFormat, Collator, DateTimeFormat,
       PluralRules: function PluralRules() { throw unsupported('Intl.PluralRules'); },
       RelativeTimeFormat: function RelativeTimeFormat() { throw unsupported('Intl.RelativeTimeFormat'); },
       ListFormat: function ListFormat() { throw unsupported('Intl.ListFormat'); },
       getCanonicalLocales: (l) => (l === undefined ? [] : Array.isArray(l) ? l.map(String) : [String(l)]),
+    });
+    // What Date.prototype.toLocaleString and its kin format with.
+    Object.defineProperty(Intl, Symbol.for('tsworker.formatDate'), {
+      value: (t, locales, opts, required, defaults) => h.dtfFormat(h.dtf(resolveLocale('Intl.DateTimeFormat', locales), opts, required, defaults), t),
     });
     Object.defineProperty(Intl, Symbol.toStringTag, { value: 'Intl', configurable: true });
     return Intl;
@@ -647,7 +665,7 @@
   // as en-GB (dates) or not at all (numbers), and ignore their locales and
   // options. The runtime installs them when the bundle calls any of them.
   function installLocaleMethods() {
-    const { DateTimeFormat, NumberFormat, Collator } = Intl;
+    const formatDate = Intl[Symbol.for('tsworker.formatDate')];
     const getTime = Date.prototype.getTime;
     const numberValue = Number.prototype.valueOf;
     const origCompare = String.prototype.localeCompare;
@@ -657,7 +675,7 @@
         [name](locales, options) {
           const t = getTime.call(this);
           if (Number.isNaN(t)) return 'Invalid Date';
-          return DateTimeFormat.__format(t, locales, options, required, defaults);
+          return formatDate(t, locales, options, required, defaults);
         },
       }[name];
       method(Date.prototype, name, fn);
@@ -668,13 +686,13 @@
     let numberFormat;
     method(Number.prototype, 'toLocaleString', function toLocaleString(locales, options) {
       const x = numberValue.call(this);
-      if (locales === undefined && options === undefined) return (numberFormat ??= new NumberFormat()).format(x);
-      return new NumberFormat(locales, options).format(x);
+      if (locales === undefined && options === undefined) return (numberFormat ??= new Intl.NumberFormat()).format(x);
+      return new Intl.NumberFormat(locales, options).format(x);
     });
     method(String.prototype, 'localeCompare', function localeCompare(that, locales, options) {
       if (this === null || this === undefined) throw new TypeError('String.prototype.localeCompare called on null or undefined');
       if (locales === undefined && options === undefined) return origCompare.call(this, that);
-      return new Collator(locales, options).compare(String(this), that);
+      return new Intl.Collator(locales, options).compare(String(this), that);
     });
     method(Array.prototype, 'toLocaleString', function toLocaleString(locales, options) {
       const a = Object(this);
@@ -755,6 +773,9 @@
       if (v instanceof Date) return Number.isNaN(v.getTime()) ? 'Invalid Date' : v.toISOString();
       if (isRegExp(v)) return String(v);
       if (v instanceof Error) return String(v.stack || v);
+      for (const Box of [Number, String, Boolean]) {
+        if (v instanceof Box) return `[${Box.name}: ${inspect(Box.prototype.valueOf.call(v))}]`;
+      }
       const proto = Object.getPrototypeOf(v);
       const ctor = proto === null ? null : proto.constructor && proto.constructor.name;
       const prefix = (name) => (proto === null ? '[Object: null prototype] ' : ctor === name ? '' : `${ctor || 'Object'} `);
@@ -996,28 +1017,61 @@
       throw e;
     };
 
+    // isDeep compares as Node's deep equality does: own enumerable keys
+    // (and symbols, when strict), prototypes when strict, Dates, RegExps,
+    // boxed primitives, an Error's name and message, Map and Set entries
+    // (an object entry matching any deep-equal one).
     const isDeep = (a, b, strict, seen) => {
       if (strict ? Object.is(a, b) : a == b || (a !== a && b !== b)) return true;
-      if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+      if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) {
+        return !strict && (typeof a !== 'object' || a === null) && (typeof b !== 'object' || b === null) && a == b;
+      }
       if (strict && Object.getPrototypeOf(a) !== Object.getPrototypeOf(b)) return false;
-      if (Object.prototype.toString.call(a) !== Object.prototype.toString.call(b)) return false;
-      if (a instanceof Date) return a.getTime() === b.getTime();
-      if (isRegExp(a)) return String(a) === String(b);
+      const tag = Object.prototype.toString.call(a);
+      if (tag !== Object.prototype.toString.call(b)) return false;
+      if (Array.isArray(a) !== Array.isArray(b)) return false;
+      if (a instanceof Date && a.getTime() !== b.getTime()) return false;
+      if (isRegExp(a) && (String(a) !== String(b) || a.lastIndex !== b.lastIndex)) return false;
+      if (a instanceof Error && (a.message !== b.message || a.name !== b.name)) return false;
+      for (const Box of [Number, String, Boolean, BigInt, Symbol]) {
+        if (a instanceof Box !== b instanceof Box) return false;
+        if (a instanceof Box && !Object.is(Box.prototype.valueOf.call(a), Box.prototype.valueOf.call(b))) return false;
+      }
       if (seen.has(a)) return seen.get(a) === b;
       seen.set(a, b);
+      const keys = (o) => {
+        const out = Object.keys(o);
+        if (strict) for (const k of Object.getOwnPropertySymbols(o)) if (Object.prototype.propertyIsEnumerable.call(o, k)) out.push(k);
+        return out;
+      };
+      const ka = keys(a), kb = keys(b);
+      if (ka.length !== kb.length) return false;
+      for (const k of ka) if (!Object.prototype.propertyIsEnumerable.call(b, k) || !isDeep(a[k], b[k], strict, seen)) return false;
+      // An entry of a that b lacks may still equal one of b's objects.
+      const matchEntry = (rest, pred) => {
+        const i = rest.findIndex(pred);
+        if (i < 0) return false;
+        rest.splice(i, 1);
+        return true;
+      };
       if (a instanceof Map) {
         if (a.size !== b.size) return false;
-        for (const [k, v] of a) if (!b.has(k) || !isDeep(v, b.get(k), strict, seen)) return false;
-        return true;
-      }
-      if (a instanceof Set) {
+        const rest = [...b].filter(([k]) => !a.has(k) || typeof k === 'object');
+        for (const [k, v] of a) {
+          if (b.has(k) && (typeof k !== 'object' || k === null)) {
+            if (!isDeep(v, b.get(k), strict, seen)) return false;
+          } else if (!matchEntry(rest, ([k2, v2]) => isDeep(k, k2, strict, new Map(seen)) && isDeep(v, v2, strict, new Map(seen)))) {
+            return false;
+          }
+        }
+      } else if (a instanceof Set) {
         if (a.size !== b.size) return false;
-        for (const v of a) if (!b.has(v)) return false;
-        return true;
+        const rest = [...b].filter((v) => !a.has(v) || typeof v === 'object');
+        for (const v of a) {
+          if (b.has(v) && (typeof v !== 'object' || v === null)) continue;
+          if (!matchEntry(rest, (v2) => isDeep(v, v2, strict, new Map(seen)))) return false;
+        }
       }
-      const ka = Object.keys(a), kb = Object.keys(b);
-      if (ka.length !== kb.length) return false;
-      for (const k of ka) if (!Object.prototype.hasOwnProperty.call(b, k) || !isDeep(a[k], b[k], strict, seen)) return false;
       return true;
     };
     const deepStrict = (a, b) => isDeep(a, b, true, new Map());

@@ -23,7 +23,9 @@ export async function sinks(): Promise<string> {
   });
   const event = { step: 1, tags: ['a'] };
   analytics.addEvent(event);
-  event.step = 99; // changed after the call: the sink still sees 1
+  // Changed after the call, in the same workflow task: the sink sees 99,
+  // as the TypeScript SDK's sinks see their arguments once the task's JS is over.
+  event.step = 99;
   analytics.step(1);
   await sleep(10);
   analytics.addEvent({ step: 2, nothing: null });

@@ -3,7 +3,9 @@
 // payload-converter.ts, sinks and workflow interceptor modules.
 import {
   ApplicationFailure,
+  CancelledFailure,
   condition,
+  continueAsNew,
   defineQuery,
   defineSignal,
   defineUpdate,
@@ -49,6 +51,9 @@ export async function sinkCalls(name: string): Promise<string> {
   const mutable = { n: 1 };
   alerter.alert('mutable', mutable);
   mutable.n = 2;
+  // Sinks receive a structured clone: classes and errors' own properties
+  // are not kept.
+  alerter.alert('values', new Money(1, 'EUR'), new RangeError('r'), [undefined, { nested: new Money(2, 'USD') }]);
   await sleep(10);
   alerter.alert('after sleep', mutable);
   alerter.alertDuringReplay('after sleep');
@@ -160,4 +165,21 @@ export async function ejsonFailure(): Promise<never> {
     nonRetryable: true,
     details: [new Date(5), new Money(2, 'GBP'), new Uint8Array([1])],
   });
+}
+
+// lifecycleEnds ends as told, for the lines log writes when a workflow
+// function ends: a Temporal failure, a plain error (the task fails), a
+// cancellation, a continue-as-new (whose next run completes).
+export async function lifecycleEnds(how: string): Promise<string> {
+  switch (how) {
+    case 'fail':
+      throw ApplicationFailure.create({ message: 'failed on purpose', type: 'Purpose', nonRetryable: true });
+    case 'error':
+      throw new TypeError('a plain error');
+    case 'cancel':
+      throw new CancelledFailure('cancelled on purpose');
+    case 'continue':
+      await continueAsNew<typeof lifecycleEnds>('done');
+  }
+  return how;
 }
