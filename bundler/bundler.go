@@ -39,6 +39,12 @@ type Options struct {
 	// every value into and out of the workflows then goes through it.
 	// Optional; default: the default payload converter, in Go.
 	PayloadConverter string
+	// InterceptorModules are modules exporting interceptors, a
+	// WorkflowInterceptorsFactory (the TypeScript SDK's
+	// interceptors.workflowModules), bundled with the workflows: each run
+	// calls each module's factory, in this order, before the workflow
+	// function. Optional.
+	InterceptorModules []string
 	// NodePaths are more directories holding npm packages, searched after
 	// the node_modules directories of the importing file's directory and
 	// its parents, as Node's NODE_PATH (and webpack's resolve.modules).
@@ -179,6 +185,12 @@ func Bundle(opts Options) Result {
 		q, _ := json.Marshal(filepath.ToSlash(pc))
 		contents += fmt.Sprintf("import { payloadConverter as __pc } from %s;\nglobalThis.%s = __pc;\n", q, jsruntime.PayloadConverterGlobal)
 	}
+	ic, err := interceptorsEntry(opts.InterceptorModules)
+	if err != nil {
+		res.Errors = []Message{{Text: err.Error()}}
+		return res
+	}
+	contents += ic
 	build.Stdin = &api.StdinOptions{
 		Contents:   contents,
 		ResolveDir: filepath.Dir(abs),

@@ -60,13 +60,14 @@ type Options struct {
 	// WorkflowFailureErrorTypes, DataConverter, MetricsHandler, Limits,
 	// Sinks, PayloadConverterPath and NodePaths are the LoadOptions New
 	// loads Workflows with; see LoadOptions.
-	WorkflowFailureErrorTypes []string                // see LoadOptions
-	DataConverter             converter.DataConverter // see LoadOptions
-	MetricsHandler            client.MetricsHandler   // see LoadOptions
-	Limits                    Limits                  // see LoadOptions
-	Sinks                     Sinks                   // see LoadOptions
-	PayloadConverterPath      string                  // see LoadOptions
-	NodePaths                 []string                // see LoadOptions
+	WorkflowFailureErrorTypes  []string                // see LoadOptions
+	DataConverter              converter.DataConverter // see LoadOptions
+	MetricsHandler             client.MetricsHandler   // see LoadOptions
+	Limits                     Limits                  // see LoadOptions
+	Sinks                      Sinks                   // see LoadOptions
+	PayloadConverterPath       string                  // see LoadOptions
+	NodePaths                  []string                // see LoadOptions
+	WorkflowInterceptorModules []string                // see LoadOptions
 
 	// Diagnostics, also given to the client (Diagnostics.ClientOptions),
 	// makes workflow tasks failed by non-determinism say which history event
@@ -87,9 +88,10 @@ type Options struct {
 func (o Options) loadOptions() (LoadOptions, bool) {
 	lo := LoadOptions{WorkflowFailureErrorTypes: o.WorkflowFailureErrorTypes, DataConverter: o.DataConverter,
 		MetricsHandler: o.MetricsHandler, Limits: o.Limits, Sinks: o.Sinks, PayloadConverterPath: o.PayloadConverterPath,
-		NodePaths: o.NodePaths}
+		NodePaths: o.NodePaths, WorkflowInterceptorModules: o.WorkflowInterceptorModules}
 	set := len(lo.WorkflowFailureErrorTypes) > 0 || lo.DataConverter != nil || lo.MetricsHandler != nil ||
-		lo.Limits != (Limits{}) || len(lo.Sinks) > 0 || lo.PayloadConverterPath != "" || len(lo.NodePaths) > 0
+		lo.Limits != (Limits{}) || len(lo.Sinks) > 0 || lo.PayloadConverterPath != "" || len(lo.NodePaths) > 0 ||
+		len(lo.WorkflowInterceptorModules) > 0
 	return lo, set
 }
 
@@ -144,6 +146,15 @@ type LoadOptions struct {
 	// bundleWorkflowCode. Optional: a project whose node_modules is beside
 	// or above its workflows needs none.
 	NodePaths []string
+	// WorkflowInterceptorModules are modules exporting interceptors, a
+	// WorkflowInterceptorsFactory of @temporalio/workflow, as the TypeScript
+	// SDK's interceptors.workflowModules: Load bundles them with the
+	// workflows, and each run calls each module's factory, in this order,
+	// before the workflow function. Their inbound, outbound and internals
+	// interceptors then see the run's calls, composed as in the TypeScript
+	// SDK; headers they set reach the server. A prebuilt bundle (LoadBundle)
+	// carries the modules it was built with. Optional.
+	WorkflowInterceptorModules []string
 }
 
 // Sinks, Sink and SinkCall: see LoadOptions.Sinks.
@@ -197,7 +208,7 @@ type Limits = engine.Limits
 func Load(path string, opts ...LoadOptions) (*Workflows, error) {
 	start := time.Now()
 	res := bundler.Bundle(bundler.Options{Entry: path, PayloadConverter: firstOpts(opts).PayloadConverterPath,
-		NodePaths: firstOpts(opts).NodePaths})
+		NodePaths: firstOpts(opts).NodePaths, InterceptorModules: firstOpts(opts).WorkflowInterceptorModules})
 	if err := res.Err(); err != nil {
 		return nil, err
 	}
@@ -246,7 +257,7 @@ func New(c client.Client, taskQueue string, opts Options) (*Worker, error) {
 	case wfs != nil && opts.Workflows != "":
 		err = fmt.Errorf("both Options.Workflows (%s) and Options.Loaded are set; set one", opts.Workflows)
 	case wfs != nil && loSet:
-		err = errors.New("Options.Loaded is set with load options (WorkflowFailureErrorTypes, DataConverter, MetricsHandler, Limits, Sinks, PayloadConverterPath, NodePaths), " +
+		err = errors.New("Options.Loaded is set with load options (WorkflowFailureErrorTypes, DataConverter, MetricsHandler, Limits, Sinks, PayloadConverterPath, NodePaths, WorkflowInterceptorModules), " +
 			"which apply only to Options.Workflows: give them to Load or LoadBundle")
 	case wfs != nil:
 	case opts.Workflows != "":

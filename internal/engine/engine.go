@@ -84,6 +84,7 @@ type Workflows struct {
 	opts        Options
 	metrics     *workflowsMetrics // nil without a metrics handler
 	frames      *frameCache       // stacks and positions of the runs' frames
+	icptProg    *goja.Program     // interceptors.js, for a bundle with interceptor modules; else nil
 }
 
 // Load compiles a bundle and finds its workflow types by evaluating it once.
@@ -135,6 +136,9 @@ func Load(code []byte, opts Options) (*Workflows, error) {
 		return nil, fmt.Errorf("load %s: evaluating the workflows file failed: %s", opts.Name, msg)
 	}
 	w.names = r.rt.WorkflowNames(exports)
+	if w.icptProg, err = compileInterceptors(r.vm); err != nil {
+		return nil, fmt.Errorf("load %s: %w", opts.Name, err)
+	}
 	for _, k := range w.names {
 		n := int64(0)
 		// length is a plain property of a function unless the code

@@ -26,6 +26,7 @@ func (i *workerInterceptor) InterceptWorkflow(ctx workflow.Context, next interce
 type signal struct {
 	name     string
 	payloads []*commonpb.Payload
+	header   map[string]*commonpb.Payload // for inbound interceptors
 }
 
 // inbound sees every message of one workflow execution. For JS runs it
@@ -38,10 +39,15 @@ type inbound struct {
 	js      bool
 	run     *run
 	pending []signal
+	// header is the workflow's start header, msgHeader the header of the
+	// query or update validation being handled: for inbound interceptors.
+	header, msgHeader map[string]*commonpb.Payload
+	msgUpdateID       string // the update being validated
 }
 
 func (in *inbound) ExecuteWorkflow(ctx workflow.Context, input *interceptor.ExecuteWorkflowInput) (any, error) {
 	in.js = in.w.known(workflow.GetInfo(ctx).WorkflowType.Name)
+	in.header = interceptor.WorkflowHeader(ctx)
 	return in.Next.ExecuteWorkflow(workflow.WithValue(ctx, ctxKey{}, in), input)
 }
 
@@ -49,11 +55,30 @@ func (in *inbound) HandleSignal(ctx workflow.Context, input *interceptor.HandleS
 	if !in.js && !in.w.known(workflow.GetInfo(ctx).WorkflowType.Name) {
 		return in.Next.HandleSignal(ctx, input)
 	}
-	in.pending = append(in.pending, signal{name: input.SignalName, payloads: in.decodeSignal(input.Arg)})
+	in.pending = append(in.pending, signal{name: input.SignalName, payloads: in.decodeSignal(input.Arg), header: interceptor.WorkflowHeader(ctx)})
 	if in.run != nil {
 		in.run.wake()
 	}
 	return nil
+}
+
+// HandleQuery implements interceptor.WorkflowInboundInterceptor: the
+// query's header is kept for the run's inbound interceptors.
+func (in *inbound) HandleQuery(ctx workflow.Context, input *interceptor.HandleQueryInput) (any, error) {
+	in.msgHeader = interceptor.WorkflowHeader(ctx)
+	defer func() { in.msgHeader = nil }()
+	return in.Next.HandleQuery(ctx, input)
+}
+
+// ValidateUpdate implements interceptor.WorkflowInboundInterceptor: the
+// update's header is kept for the run's inbound interceptors.
+func (in *inbound) ValidateUpdate(ctx workflow.Context, input *interceptor.UpdateInput) error {
+	in.msgHeader = interceptor.WorkflowHeader(ctx)
+	if u := workflow.GetCurrentUpdateInfo(ctx); u != nil {
+		in.msgUpdateID = u.ID
+	}
+	defer func() { in.msgHeader, in.msgUpdateID = nil, "" }()
+	return in.Next.ValidateUpdate(ctx, input)
 }
 
 // decodeSignal applies the worker's payload codec, if any, to a signal's
@@ -100,18 +125,38 @@ func (o *outbound) flush() {
 	}
 }
 
+// addHeaders copies the headers the run's outbound interceptors set for a
+// command (see run.withOutHeaders) into the header the Go SDK sends with it.
+func (o *outbound) addHeaders(ctx workflow.Context) {
+	if r := o.in.run; r == nil || r.icpt == nil {
+		return
+	}
+	m, _ := ctx.Value(jsHeaderKey{}).(map[string]*commonpb.Payload)
+	if len(m) == 0 {
+		return
+	}
+	if h := interceptor.WorkflowHeader(ctx); h != nil {
+		for k, v := range m {
+			h[k] = v
+		}
+	}
+}
+
 func (o *outbound) ExecuteActivity(ctx workflow.Context, activityType string, args ...any) workflow.Future {
 	o.flush()
+	o.addHeaders(ctx)
 	return o.Next.ExecuteActivity(ctx, activityType, args...)
 }
 
 func (o *outbound) ExecuteLocalActivity(ctx workflow.Context, activityType string, args ...any) workflow.Future {
 	o.flush()
+	o.addHeaders(ctx)
 	return o.Next.ExecuteLocalActivity(ctx, activityType, args...)
 }
 
 func (o *outbound) ExecuteChildWorkflow(ctx workflow.Context, childWorkflowType string, args ...any) workflow.ChildWorkflowFuture {
 	o.flush()
+	o.addHeaders(ctx)
 	return o.Next.ExecuteChildWorkflow(ctx, childWorkflowType, args...)
 }
 
@@ -137,11 +182,13 @@ func (o *outbound) RequestCancelExternalWorkflow(ctx workflow.Context, workflowI
 
 func (o *outbound) SignalExternalWorkflow(ctx workflow.Context, workflowID, runID, signalName string, arg any) workflow.Future {
 	o.flush()
+	o.addHeaders(ctx)
 	return o.Next.SignalExternalWorkflow(ctx, workflowID, runID, signalName, arg)
 }
 
 func (o *outbound) SignalChildWorkflow(ctx workflow.Context, workflowID, signalName string, arg any) workflow.Future {
 	o.flush()
+	o.addHeaders(ctx)
 	return o.Next.SignalChildWorkflow(ctx, workflowID, signalName, arg)
 }
 
@@ -168,4 +215,9 @@ func (o *outbound) GetVersion(ctx workflow.Context, changeID string, minSupporte
 func (o *outbound) SideEffect(ctx workflow.Context, f func(ctx workflow.Context) any) converter.EncodedValue {
 	o.flush()
 	return o.Next.SideEffect(ctx, f)
+}
+
+func (o *outbound) NewContinueAsNewError(ctx workflow.Context, wfn any, args ...any) error {
+	o.addHeaders(ctx)
+	return o.Next.NewContinueAsNewError(ctx, wfn, args...)
 }

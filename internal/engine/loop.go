@@ -72,6 +72,11 @@ type loop struct {
 	shapeFailure func(e *WorkflowTaskError, f *failurepb.Failure, cause goja.Value)
 
 	sinks *sinkQueue // sink calls to make when the JS work that made them is over; nil until one
+
+	// onActivate and onConclude begin and conclude an activation, for the
+	// internals interceptors of a run that has some; nil otherwise (see
+	// mod_interceptors.go).
+	onActivate, onConclude func()
 }
 
 // op is a future the loop waits on.
@@ -130,7 +135,12 @@ func (l *loop) addOp(o *op) {
 			l.compactOps()
 		}
 		l.cbStack = o.stack
-		l.js(func() { o.cb(f) })
+		l.js(func() {
+			if l.onActivate != nil {
+				l.onActivate()
+			}
+			o.cb(f)
+		})
 		l.cbStack = ""
 	})
 }
@@ -149,7 +159,12 @@ func (l *loop) compactOps() {
 // rebuildSelector makes a new selector over everything pending.
 func (l *loop) rebuildSelector() {
 	l.sel = l.newLoopSelector()
-	l.sel.AddReceive(l.wakeCh, func(c workflow.ReceiveChannel, more bool) { c.ReceiveAsync(nil) })
+	l.sel.AddReceive(l.wakeCh, func(c workflow.ReceiveChannel, more bool) {
+		c.ReceiveAsync(nil)
+		if l.onActivate != nil {
+			l.js(l.onActivate)
+		}
+	})
 	if !l.cancelSeen {
 		// The only case on a channel that stays ready once closed, so after
 		// it fires the selector is rebuilt without it.
@@ -167,7 +182,12 @@ func (l *loop) noticeCancel() {
 		return
 	}
 	l.cancelSeen = true
-	l.js(l.onCancel)
+	l.js(func() {
+		if l.onActivate != nil {
+			l.onActivate()
+		}
+		l.onCancel()
+	})
 	l.rebuildSelector()
 }
 
@@ -179,12 +199,18 @@ func (l *loop) drive(turn func() (done bool)) {
 		done := false
 		l.js(func() { done = turn() })
 		if done {
+			if l.onConclude != nil {
+				l.js(l.onConclude)
+			}
 			l.turnEnded()
 			return
 		}
 		if !l.sel.HasPending() {
 			// The next Select blocks: the run's part of this workflow task
 			// is over.
+			if l.onConclude != nil {
+				l.js(l.onConclude)
+			}
 			l.turnEnded()
 			if !workflow.IsReplaying(l.ctx) {
 				l.endTask()

@@ -63,7 +63,7 @@ func (r activities) activity(c goja.FunctionCall) goja.Value {
 	}
 	// Scheduled once the JS stops running, unless its scope is cancelled
 	// before: see hold.
-	a := &heldActivity{sc: sc, ctx: workflow.WithActivityOptions(ctx, opts.ActivityOptions), name: name, args: args,
+	a := &heldActivity{sc: sc, ctx: workflow.WithActivityOptions(r.withOutHeaders(ctx), opts.ActivityOptions), name: name, args: args,
 		stack: r.waitStack()}
 	a.onDrop = func(goja.Value) {
 		if !settled {
@@ -217,7 +217,7 @@ func (r activities) localActivity(c goja.FunctionCall) goja.Value {
 		panic(r.vm.NewTypeError("local activity %s: %v", name, err))
 	}
 	p, resolve, reject := r.vm.NewPromise()
-	f := workflow.ExecuteLocalActivity(workflow.WithLocalActivityOptions(sc.ctx, lo), name, goArgs...)
+	f := workflow.ExecuteLocalActivity(workflow.WithLocalActivityOptions(r.withOutHeaders(sc.ctx), lo), name, goArgs...)
 	r.await(f, func(f workflow.Future) {
 		var raw converter.RawValue
 		err := f.Get(r.ctx, &raw)

@@ -52,7 +52,7 @@ func (r children) startChild(c goja.FunctionCall) goja.Value {
 	started, resolveStart, rejectStart := r.vm.NewPromise()
 	result, resolveResult, rejectResult := r.vm.NewPromise()
 	r.markHandled(r.vm.ToValue(result))
-	f := workflow.ExecuteChildWorkflow(workflow.WithChildOptions(ctx, opts), wfType, args...)
+	f := workflow.ExecuteChildWorkflow(workflow.WithChildOptions(r.withOutHeaders(ctx), opts), wfType, args...)
 	settled := false
 	if abandon {
 		sc.onCancel(func(reason goja.Value) {
@@ -78,7 +78,7 @@ func (r children) startChild(c goja.FunctionCall) goja.Value {
 		_ = h.Set("result", func(goja.FunctionCall) goja.Value { return r.vm.ToValue(result) })
 		_ = h.Set("signal", func(c goja.FunctionCall) goja.Value {
 			name, arg := r.signalArgs("ChildWorkflowHandle.signal", c)
-			return r.futureToPromise(f.SignalChildWorkflow(r.cur.scope.ctx, name, arg), nil, signalNotFound)
+			return r.futureToPromise(f.SignalChildWorkflow(r.withOutHeaders(r.cur.scope.ctx), name, arg), nil, signalNotFound)
 		})
 		_ = resolveStart(h)
 		r.await(f, func(f workflow.Future) {
@@ -245,7 +245,7 @@ func (r children) externalHandle(c goja.FunctionCall) goja.Value {
 	}
 	_ = h.Set("signal", func(c goja.FunctionCall) goja.Value {
 		name, arg := r.signalArgs("ExternalWorkflowHandle.signal", c)
-		return r.futureToPromise(workflow.SignalExternalWorkflow(r.cur.scope.ctx, id, runID, name, arg), nil, signalNotFound)
+		return r.futureToPromise(workflow.SignalExternalWorkflow(r.withOutHeaders(r.cur.scope.ctx), id, runID, name, arg), nil, signalNotFound)
 	})
 	_ = h.Set("cancel", func(goja.FunctionCall) goja.Value {
 		r.requireWritable("ExternalWorkflowHandle.cancel")

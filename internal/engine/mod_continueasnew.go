@@ -11,6 +11,11 @@ import (
 // makeContinueAsNewFunc.
 var continueAsNewModule = module{name: "continueAsNew", exports: exports{
 	"continueAsNew": func(r *run) any { return continuation{r}.continueAsNew },
+	// continueAsNewIntercepted is undefined but in a run with continueAsNew
+	// interceptors, where it goes through them (see interceptHost).
+	"continueAsNewIntercepted": func(r *run) any {
+		return func(goja.FunctionCall) goja.Value { return goja.Undefined() }
+	},
 }}
 
 // continuation builds continue-as-new commands; it has no state of its own.
@@ -48,7 +53,7 @@ func (r continuation) continueAsNew(c goja.FunctionCall) goja.Value {
 	} else if d > 0 {
 		ctx = workflow.WithWorkflowTaskTimeout(ctx, d)
 	}
-	can := &canCommand{err: workflow.NewContinueAsNewError(ctx, wfType, args...)}
+	can := &canCommand{err: workflow.NewContinueAsNewError(r.withOutHeaders(ctx), wfType, args...)}
 	if m, ok := o.Get("memo").(*goja.Object); ok {
 		can.memo = &commonpb.Memo{Fields: map[string]*commonpb.Payload{}}
 		for _, k := range m.Keys() {

@@ -31,6 +31,12 @@ func (r *run) logLevel(level, msg string, attrs goja.Value) {
 		return
 	}
 	var kv []any
+	if r.icpt.has("getLogAttributes") {
+		extra := r.extraLogAttributes()
+		for _, k := range extra.Keys() {
+			kv = append(kv, k, extra.Get(k).Export())
+		}
+	}
 	if o, ok := attrs.(*goja.Object); ok {
 		for _, k := range o.Keys() {
 			kv = append(kv, k, o.Get(k).Export())

@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/dop251/goja"
 	commonpb "go.temporal.io/api/common/v1"
 	"go.temporal.io/sdk/converter"
+	"go.temporal.io/sdk/interceptor"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 )
@@ -62,6 +64,7 @@ type messages struct {
 	defaultSignal  *handler
 	delivering     bool
 	signalRuns     []*execution // async signal handlers still running
+	querySeq       int          // queries handled, for the queryId of handleQuery interceptors
 }
 
 // handler is a JS message handler set with setHandler.
@@ -219,7 +222,17 @@ func (r *messages) callSignalHandler(s signal, h *handler, isDefault bool) {
 			}
 		}
 	}
-	ret, err := h.fn(goja.Undefined(), args...)
+	var ret goja.Value
+	var err error
+	if r.icpt.has("handleSignal") && !internalName(s.name) {
+		if isDefault {
+			args = args[1:]
+		}
+		ret, err = r.icall("signal", r.vm.ToValue(s.name), r.vm.NewArray(anySlice(args)...), r.headersJS(s.header),
+			r.vm.ToValue(r.signalNext))
+	} else {
+		ret, err = h.fn(goja.Undefined(), args...)
+	}
 	if err != nil {
 		finished()
 		r.handlerFailed("signal handler "+s.name, err)
@@ -240,6 +253,26 @@ func (r *messages) callSignalHandler(s signal, h *handler, isDefault bool) {
 			r.handlerRejected("signal handler "+s.name, v)
 		}
 	})
+}
+
+// signalNext is the end of the handleSignal interceptors: it calls the
+// handler of the signal named, or the default one, as the TypeScript SDK.
+func (r *messages) signalNext(c goja.FunctionCall) goja.Value {
+	name := c.Argument(0).String()
+	args := r.jsArgs(c.Argument(1))
+	if h := r.signalHandlers[name]; h != nil {
+		return r.callJS(h.fn, args)
+	}
+	if r.defaultSignal != nil {
+		return r.callJS(r.defaultSignal.fn, append([]goja.Value{r.vm.ToValue(name)}, args...))
+	}
+	panic(r.newError("IllegalStateError", "No registered signal handler for signal: "+name))
+}
+
+// internalName tells the names of the TypeScript SDK's internal messages,
+// which skip the interceptors.
+func internalName(name string) bool {
+	return strings.HasPrefix(name, "__temporal_") || name == "__stack_trace" || name == "__enhanced_stack_trace"
 }
 
 // handlerFailed records an exception thrown by a message handler: a Temporal
@@ -306,6 +339,9 @@ func (r *messages) query(name string, payloads []*commonpb.Payload) (converter.R
 	}
 	defer r.enterReadOnly("query handler")()
 	var ret goja.Value
+	if r.icpt != nil {
+		return r.interceptQuery(name, args)
+	}
 	ierr := r.jsErr(func() { ret, err = h.fn(goja.Undefined(), args...) })
 	r.endTask() // a query's JS time is an observation of its own
 	if ierr != nil {
@@ -323,6 +359,65 @@ func (r *messages) query(name string, payloads []*commonpb.Payload) (converter.R
 		return converter.RawValue{}, fmt.Errorf("query %s: %w", name, err)
 	}
 	return converter.NewRawValue(p), nil
+}
+
+// interceptQuery runs a query in a run with interceptors: as the
+// TypeScript SDK, it is an activation of its own, and goes through the
+// handleQuery interceptors.
+func (r *messages) interceptQuery(name string, args []goja.Value) (converter.RawValue, error) {
+	var ret goja.Value
+	var err error
+	ierr := r.jsErr(func() {
+		if err = r.beginActivation(); err != nil {
+			return
+		}
+		defer func() {
+			if cerr := r.concludeActivationErr(); err == nil {
+				err = cerr
+			}
+		}()
+		if !r.icpt.has("handleQuery") || internalName(name) {
+			ret, err = r.queryHandlers[name].fn(goja.Undefined(), args...)
+			return
+		}
+		r.querySeq++
+		ret, err = r.icall("query", r.vm.ToValue(strconv.Itoa(r.querySeq)), r.vm.ToValue(name), r.vm.NewArray(anySlice(args)...),
+			r.headersJS(r.in.msgHeader), r.vm.ToValue(r.queryNext))
+	})
+	r.endTask()
+	if ierr != nil {
+		return converter.RawValue{}, ierr
+	}
+	if err != nil {
+		return converter.RawValue{}, r.messageError(err)
+	}
+	if p, ok := ret.Export().(*goja.Promise); ok {
+		r.forgetRejection(p)
+		switch p.State() {
+		case goja.PromiseStateFulfilled:
+			ret = p.Result()
+		case goja.PromiseStateRejected:
+			return converter.RawValue{}, r.messageErrorValue(p.Result())
+		default:
+			return converter.RawValue{}, errors.New("Query handlers should not return a Promise")
+		}
+	}
+	p, err := r.rt.ToPayload(ret)
+	if err != nil {
+		return converter.RawValue{}, fmt.Errorf("query %s: %w", name, err)
+	}
+	return converter.NewRawValue(p), nil
+}
+
+// queryNext is the end of the handleQuery interceptors: it calls the
+// handler of the query named.
+func (r *messages) queryNext(c goja.FunctionCall) goja.Value {
+	name := c.Argument(0).String()
+	h := r.queryHandlers[name]
+	if h == nil {
+		panic(r.vm.NewGoError(fmt.Errorf("Workflow did not register a handler for %s. Registered queries: [%s]", name, strings.Join(r.queryNames(), " "))))
+	}
+	return r.callJS(h.fn, r.jsArgs(c.Argument(1)))
 }
 
 // builtinQueries are the queries every TypeScript SDK workflow answers,
@@ -393,7 +488,22 @@ func (r *messages) validateUpdate(name string, payloads []*commonpb.Payload) err
 		return temporal.NewApplicationError(fmt.Sprintf("update %s: %v", name, err), "InvalidArgument")
 	}
 	defer r.enterReadOnly("update validator")()
-	if ierr := r.jsErr(func() { _, err = h.validator(goja.Undefined(), args...) }); ierr != nil {
+	if ierr := r.jsErr(func() {
+		if r.icpt == nil {
+			_, err = h.validator(goja.Undefined(), args...)
+			return
+		}
+		if err = r.beginActivation(); err != nil {
+			return
+		}
+		if !r.icpt.has("validateUpdate") || internalName(name) {
+			_, err = h.validator(goja.Undefined(), args...)
+			return
+		}
+		next := func(c goja.FunctionCall) goja.Value { return r.callJS(h.validator, r.jsArgs(c.Argument(0))) }
+		_, err = r.icall("validateUpdate", r.vm.ToValue(r.in.msgUpdateID), r.vm.ToValue(name),
+			r.vm.NewArray(anySlice(args)...), r.headersJS(r.in.msgHeader), r.vm.ToValue(next))
+	}); ierr != nil {
 		return temporal.NewApplicationError(ierr.Error(), "Error")
 	}
 	if err != nil {
@@ -421,7 +531,18 @@ func (r *messages) update(ctx workflow.Context, name string, payloads []*commonp
 	prev := r.cur
 	r.cur = uctx
 	var ret goja.Value
-	r.js(func() { ret, err = h.fn(goja.Undefined(), args...) })
+	r.js(func() {
+		if r.onActivate != nil {
+			r.onActivate()
+		}
+		if r.icpt.has("handleUpdate") && !internalName(name) {
+			next := func(c goja.FunctionCall) goja.Value { return r.callJS(h.fn, r.jsArgs(c.Argument(0))) }
+			ret, err = r.icall("handleUpdate", r.vm.ToValue(info.ID), r.vm.ToValue(name), r.vm.NewArray(anySlice(args)...),
+				r.headersJS(interceptor.WorkflowHeader(ctx)), r.vm.ToValue(next))
+			return
+		}
+		ret, err = h.fn(goja.Undefined(), args...)
+	})
 	r.cur = prev
 	r.flushHeld()
 	defer r.wake() // state may have changed: let the loop re-check conditions
@@ -471,7 +592,11 @@ func (r *messages) messageError(err error) error {
 	if !errors.As(err, &ex) {
 		return err
 	}
-	v := ex.Value()
+	return r.messageErrorValue(ex.Value())
+}
+
+// messageErrorValue is messageError for a thrown (or rejected) value.
+func (r *messages) messageErrorValue(v goja.Value) error {
 	if r.instanceOf(v, r.classes.temporal) {
 		return r.toGoError(v)
 	}

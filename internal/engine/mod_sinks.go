@@ -195,6 +195,12 @@ func (r *run) logWithSink(level string, c goja.FunctionCall) bool {
 		_ = attrs.Set("updateId", r.cur.updateID)
 		_ = attrs.Set("updateName", r.cur.updateName)
 	}
+	if r.icpt.has("getLogAttributes") {
+		extra := r.extraLogAttributes()
+		for _, k := range extra.Keys() {
+			_ = attrs.Set(k, extra.Get(k))
+		}
+	}
 	if o, ok := c.Argument(1).(*goja.Object); ok {
 		for _, k := range o.Keys() {
 			_ = attrs.Set(k, o.Get(k))

@@ -97,6 +97,9 @@ func (r *run) hostFn(c goja.FunctionCall) goja.Value {
 	if !ok {
 		panic(r.vm.NewTypeError("tsworker has no host function %q", name))
 	}
+	if r.w.icptProg != nil {
+		return r.vm.ToValue(r.interceptHost(name, mk(r)))
+	}
 	return r.vm.ToValue(mk(r))
 }
 

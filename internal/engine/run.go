@@ -39,6 +39,9 @@ type run struct {
 
 	failureClassesJS []*goja.Object // setWorkflowOptions failureExceptionTypes
 
+	icpt       *interceptors                // workflow interceptors; nil without (see mod_interceptors.go)
+	outHeaders map[string]*commonpb.Payload // headers for the command being made (see withOutHeaders)
+
 	mods mods
 }
 
@@ -122,6 +125,9 @@ func (r *run) newError(class, msg string) goja.Value {
 }
 
 func (r *run) close() {
+	if r.icpt != nil {
+		r.disposeInterceptors()
+	}
 	r.closeMetrics()
 	if r.in != nil && r.in.run == r {
 		r.in.run = nil
@@ -131,11 +137,12 @@ func (r *run) close() {
 // execute runs the workflow function name with its arguments to completion.
 func (r *run) execute(name string, payloads []*commonpb.Payload) (result converter.RawValue, resErr error) {
 	var (
-		fn   goja.Callable
-		args []goja.Value
-		ret  goja.Value
-		err  error
-		done bool
+		fn      goja.Callable
+		fnValue goja.Value // the workflow function, for interceptors
+		args    []goja.Value
+		ret     goja.Value
+		err     error
+		done    bool
 	)
 	r.js(func() {
 		exports, err := r.rt.Run(r.w.prog, bundler.ExportsGlobal)
@@ -148,6 +155,10 @@ func (r *run) execute(name string, payloads []*commonpb.Payload) (result convert
 			panic(fmt.Errorf("Failed to initialize workflow of type '%s': expected a function in %s", name, r.w.opts.Name))
 		}
 		r.readWorkflowOptions(fnv)
+		if r.w.icptProg != nil {
+			r.loadInterceptors()
+			fnValue = fnv
+		}
 	})
 	args = make([]goja.Value, len(payloads))
 	for i, p := range payloads {
@@ -161,8 +172,16 @@ func (r *run) execute(name string, payloads []*commonpb.Payload) (result convert
 		args[i] = v
 	}
 	r.js(func() {
+		if r.onActivate != nil {
+			r.onActivate()
+		}
 		r.deliverSignals()
-		ret, err = r.withLifecycleLogging(func() (goja.Value, error) { return fn(goja.Undefined(), args...) })
+		ret, err = r.withLifecycleLogging(func() (goja.Value, error) {
+			if r.icpt.has("execute") {
+				return r.interceptExecute(fnValue, args)
+			}
+			return fn(goja.Undefined(), args...)
+		})
 		if err != nil {
 			result, resErr = r.fail(err)
 			done = true
@@ -178,6 +197,9 @@ func (r *run) execute(name string, payloads []*commonpb.Payload) (result convert
 	}
 	if done {
 		r.flushHeld()
+		if r.onConclude != nil {
+			r.js(r.onConclude)
+		}
 		r.turnEnded()
 		return result, resErr
 	}

@@ -143,7 +143,8 @@ export async function executeChild(workflowTypeOrFunc, options) {
 }
 export const getExternalWorkflowHandle = /* @__PURE__ */ h.fn('externalHandle');
 export function makeContinueAsNewFunc(options) {
-  return (...args) => Promise.reject(new ContinueAsNew(hostContinueAsNew(options, args)));
+  return (...args) => continueAsNewIntercepted(options, args) ??
+    Promise.reject(new ContinueAsNew(hostContinueAsNew(options, args)));
 }
 export function continueAsNew(...args) {
   return makeContinueAsNewFunc()(...args);
@@ -187,6 +188,7 @@ export const scheduleLocalActivity = /* @__PURE__ */ h.fn('localActivity');
 export const createNexusServiceClient = /* @__PURE__ */ h.fn('createNexusServiceClient');
 const hostStartChild = /* @__PURE__ */ h.fn('startChild');
 const hostContinueAsNew = /* @__PURE__ */ h.fn('continueAsNew');
+const continueAsNewIntercepted = /* @__PURE__ */ h.fn('continueAsNewIntercepted');
 
 export const SearchAttributeType = {
   TEXT: 'TEXT', KEYWORD: 'KEYWORD', INT: 'INT', DOUBLE: 'DOUBLE', BOOL: 'BOOL', DATETIME: 'DATETIME',
