@@ -73,6 +73,9 @@ export async function alsPropagation(): Promise<unknown[]> {
   const bound = als.run('k', () => wf.AsyncLocalStorage.bind((x: number) => `${als.getStore()}${x}`));
   seen.push(bound(7));
   seen.push(typeof wf.AsyncLocalStorage, Object.keys(other).join(','));
+  const fresh = new wf.AsyncLocalStorage();
+  fresh.run(undefined, () => 0);
+  seen.push(JSON.stringify(fresh));
   return seen;
 }
 

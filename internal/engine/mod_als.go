@@ -99,7 +99,11 @@ const alsSource = `(function (get, run, enter, exit, snapshot) {
     }
     disable() { this.enabled = false; }
     enterWith(store) { this.enabled = true; enter(this, store); }
-    run(store, callback, ...args) { this.enabled = true; return run(this, store, callback, args); }
+    run(store, callback, ...args) {
+      if (Object.is(store, this.getStore())) return callback(...args);
+      this.enabled = true;
+      return run(this, store, callback, args);
+    }
     exit(callback, ...args) {
       if (!this.enabled) return callback(...args);
       this.enabled = false;
