@@ -2,6 +2,8 @@ package conformance
 
 import (
 	"testing"
+
+	"go.temporal.io/sdk/client"
 )
 
 // account is an Account of testdata/plugins/workflows.ts in Extended JSON,
@@ -51,7 +53,25 @@ func TestPlugins(t *testing.T) {
 			d.result()
 			d.sinkCalls(4)
 		}},
+		{"sinkHandlers", func(d *driver) {
+			d.startIdle("sinkHandlers")
+			d.signal("note", "a")
+			// The update comes in a task after the signal's: in one task,
+			// the Go SDK runs the validator first (see validatorAfterSignal).
+			d.waitSignalTask()
+			d.update("u1", "record", "b")
+			d.signal("finish")
+			d.result()
+			d.sinkCalls(8)
+		}},
 		{"ejsonArgs", run("ejsonArgs", account)},
+		{"ejsonMemo", func(d *driver) {
+			d.startWith(client.StartWorkflowOptions{Memo: map[string]any{
+				"start": map[string]any{"$date": 5}, "plain": "text"}}, "ejsonMemo")
+			d.result()
+		}},
+		{"ejsonUnencodable", taskFails("ejsonUnencodable")},
+		{"ejsonUnknownType", taskFails("ejsonEcho", map[string]any{"$type": "nope", "$value": 1})},
 		{"ejsonMessages", func(d *driver) {
 			d.startIdle("ejsonMessages")
 			d.signal("addDate", map[string]any{"$date": 86400000})

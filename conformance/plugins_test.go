@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	enumspb "go.temporal.io/api/enums/v1"
+	historypb "go.temporal.io/api/history/v1"
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/converter"
@@ -38,8 +40,8 @@ const (
 
 // pluginsInterceptorModules are the workflow interceptor modules of the
 // plugins pair (the TypeScript SDK's interceptors.workflowModules), paths
-// relative to this directory. The tsworker worker gets them through its
-// worker option of workflow interceptor modules.
+// relative to this directory, given to both workers
+// (worker.Options.WorkflowInterceptorModules on tsworker's).
 var pluginsInterceptorModules []string
 
 // pluginSinks are the sinks of the plugins pair, on both workers: by
@@ -82,7 +84,8 @@ func startPluginWorkers(ctx context.Context, c client.Client, node, modules, add
 	nodeModules := filepath.Join(modules, "node_modules")
 	tw, err := worker.New(c, rtTSPlugins.queue, worker.Options{Workflows: pluginsWorkflowsFile,
 		PayloadConverterPath: pluginsConverterFile, Sinks: goSinks(), NodePaths: []string{nodeModules},
-		Worker: sdkworker.Options{LocalActivityWorkerOnly: true}})
+		WorkflowInterceptorModules: pluginsInterceptorModules,
+		Worker:                     sdkworker.Options{LocalActivityWorkerOnly: true}})
 	if err != nil {
 		return stop, fmt.Errorf("tsworker plugins worker: %w", err)
 	}
@@ -248,4 +251,16 @@ func (d *driver) firstSinkCalls(n int) {
 		calls, _ = sinkLog.of(d.cs, d.rt.token)
 	}
 	d.obs.add("sink calls", calls[:min(n, len(calls))])
+}
+
+// waitSignalTask waits until the workflow task after the main workflow's
+// latest signal completed.
+func (d *driver) waitSignalTask() {
+	var signaled int64
+	d.waitEvent(d.id, func(e *historypb.HistoryEvent) bool {
+		if e.GetEventType() == enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED {
+			signaled = e.GetEventId()
+		}
+		return signaled > 0 && e.GetEventType() == enumspb.EVENT_TYPE_WORKFLOW_TASK_COMPLETED && e.GetEventId() > signaled
+	})
 }

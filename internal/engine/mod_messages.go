@@ -488,6 +488,16 @@ func (r *messages) validateUpdate(name string, payloads []*commonpb.Payload) err
 		return temporal.NewApplicationError(fmt.Sprintf("update %s: %v", name, err), "InvalidArgument")
 	}
 	defer r.enterReadOnly("update validator")()
+	// The validator runs in its update's context, as in the TypeScript
+	// SDK: log's attributes name the update.
+	prev := r.cur
+	uc := asyncCtx{scope: r.root.scope}
+	if prev != nil {
+		uc = *prev
+	}
+	uc.updateID, uc.updateName = r.in.msgUpdateID, name
+	r.cur = &uc
+	defer func() { r.cur = prev }()
 	if ierr := r.jsErr(func() {
 		if r.icpt == nil {
 			_, err = h.validator(goja.Undefined(), args...)

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"errors"
 	"fmt"
 	"time"
 
@@ -233,6 +234,13 @@ func (r *run) complete(name string, v goja.Value) (converter.RawValue, error) {
 	r.warnUnfinishedSignals()
 	p, err := r.rt.ToPayload(v)
 	if err != nil {
+		// The TypeScript SDK converts the result in a callback of the
+		// workflow function's promise: what the converter throws is an
+		// unhandled rejection, which fails the task.
+		var ex *goja.Exception
+		if errors.As(err, &ex) {
+			panic(r.unhandledRejection(ex.Value()))
+		}
 		panic(fmt.Errorf("workflow %s returned a value that cannot be serialized: %w", name, err))
 	}
 	return converter.NewRawValue(p), nil

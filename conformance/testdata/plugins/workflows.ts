@@ -15,6 +15,7 @@ import {
   proxySinks,
   setHandler,
   sleep,
+  upsertMemo,
   workflowInfo,
   type Sinks,
 } from '@temporalio/workflow';
@@ -182,4 +183,48 @@ export async function lifecycleEnds(how: string): Promise<string> {
       await continueAsNew<typeof lifecycleEnds>('done');
   }
   return how;
+}
+
+export const note = defineSignal<[string]>('note');
+export const record = defineUpdate<string, [string]>('record');
+
+// sinkHandlers calls sinks and log from a signal handler, an update
+// validator and an update handler.
+export async function sinkHandlers(): Promise<string> {
+  let done = false;
+  setHandler(note, (s) => {
+    alerter.alert(`signal ${s}`);
+    log.info('signal', { s });
+  });
+  setHandler(
+    record,
+    (s) => {
+      alerter.alert(`update ${s}`);
+      log.info('update', { s });
+      return s;
+    },
+    {
+      validator: (s) => {
+        alerter.alert(`validate ${s}`);
+        log.info('validate', { s });
+      },
+    },
+  );
+  setHandler(finish, () => {
+    done = true;
+  });
+  await condition(() => done);
+  return 'done';
+}
+
+// ejsonMemo reads the memo the client started it with and upserts one.
+export async function ejsonMemo(): Promise<unknown> {
+  const before = describe(workflowInfo().memo);
+  upsertMemo({ when: new Date(3), money: new Money(4, 'EUR') });
+  return { before, after: describe(workflowInfo().memo) };
+}
+
+// ejsonUnencodable returns a value the converter cannot encode.
+export async function ejsonUnencodable(): Promise<unknown> {
+  return { n: BigInt(10) };
 }
