@@ -128,5 +128,6 @@ func TestNexus(t *testing.T) {
 		{"nexusCancelBeforeStart", run("nexusCancelBeforeStart")},
 		{"nexusInCancelledScope", run("nexusInCancelledScope")},
 		{"nexusWorkflowCancelled", cancelWhenStarted("nexusWorkflowCancelled")},
+		{"nexusUnknownOperation", run("nexusUnknownOperation")},
 	})
 }

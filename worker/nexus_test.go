@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/nexus-rpc/sdk-go/nexus"
+	enumspb "go.temporal.io/api/enums/v1"
 	nexuspb "go.temporal.io/api/nexus/v1"
 	"go.temporal.io/api/operatorservice/v1"
 	"go.temporal.io/sdk/client"
@@ -68,6 +69,7 @@ func startNexusWorker(t *testing.T) (tq, endpoint string) {
 		t.Fatal(err)
 	}
 	w.RegisterNexusService(testNexusService(t))
+	w.RegisterActivity(Echo)
 	w.GoWorker().RegisterWorkflow(HandlerWorkflow)
 	if err := w.Start(); err != nil {
 		t.Fatal(err)
@@ -156,6 +158,51 @@ func TestNexus(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestNexusCommands checks what a workflow's Nexus calls put in history.
+func TestNexusCommands(t *testing.T) {
+	tq, ep := startNexusWorker(t)
+	t.Run("order", func(t *testing.T) {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		run, err := testClient.ExecuteWorkflow(ctx, client.StartWorkflowOptions{TaskQueue: tq}, "nexusCommandOrder", ep)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []any
+		if err := run.Get(ctx, &got); err != nil {
+			t.Fatal(err)
+		}
+		if want := []any{"a", "echo n1", nil, "ran n2"}; !reflect.DeepEqual(got, want) {
+			t.Errorf("result: got %v, want %v", got, want)
+		}
+		var order []string
+		it := testClient.GetWorkflowHistory(ctx, run.GetID(), run.GetRunID(), false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+		for it.HasNext() {
+			e, err := it.Next()
+			if err != nil {
+				t.Fatal(err)
+			}
+			switch e.GetEventType() {
+			case enumspb.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED, enumspb.EVENT_TYPE_NEXUS_OPERATION_SCHEDULED, enumspb.EVENT_TYPE_TIMER_STARTED:
+				order = append(order, e.GetEventType().String())
+			}
+		}
+		want := []string{"ActivityTaskScheduled", "NexusOperationScheduled", "TimerStarted", "NexusOperationScheduled"}
+		if !reflect.DeepEqual(order, want) {
+			t.Errorf("commands: got %v, want %v", order, want)
+		}
+	})
+	t.Run("unknown operation", func(t *testing.T) {
+		var got map[string]any
+		mustExecute(t, tq, "nexusUnknownOperation", &got, ep)
+		checkNexusFailure(t, got, ep, "", false)
+		c, _ := got["cause"].(map[string]any)
+		if c == nil || c["name"] != "HandlerError" || c["type"] != "NOT_FOUND" || c["retryable"] != false || c["nexus"] != false || c["isError"] != true {
+			t.Errorf("cause: got %v, want nexus-rpc's HandlerError NOT_FOUND", got["cause"])
+		}
+	})
 }
 
 func checkNexusFailure(t *testing.T, got map[string]any, ep, op string, token bool) {

@@ -12,6 +12,7 @@ const service = {
   name: 'conformance',
   operations: {
     echo: { name: 'echo' },
+    echoAlias: { name: 'echo' },
     fail: { name: 'fail' },
     bad: { name: 'bad' },
     run: { name: 'run' },
@@ -37,6 +38,15 @@ function describeNexus(err: unknown): unknown {
         operation: e.operation,
         token: typeof e.operationToken === 'string' && e.operationToken !== '' ? 'set' : String(e.operationToken),
         scheduledEventId: typeof e.scheduledEventId,
+      };
+    }
+    if (e.name === 'HandlerError') {
+      x.handler = {
+        type: e.type,
+        rawErrorType: e.rawErrorType,
+        retryable: e.retryable,
+        retryableOverride: String(e.retryableOverride),
+        ownKeys: Object.keys(e),
       };
     }
     if (x.failure) x.failure = maskTokens(x.failure);
@@ -141,4 +151,11 @@ export async function nexusWorkflowCancelled(): Promise<unknown> {
   } catch (err) {
     return { caught: describeNexus(err), cancellation: wf.isCancellation(err) };
   }
+}
+
+// An operation the service does not define: the TypeScript SDK schedules it
+// without a name, and the handler answers NOT_FOUND.
+export async function nexusUnknownOperation(): Promise<unknown> {
+  const client = wf.createNexusServiceClient({ endpoint, service });
+  return attemptNexus(() => client.executeOperation('nope' as any, 'x'));
 }

@@ -92,9 +92,10 @@ func (r nexusOps) startOperation(endpoint string, svc *goja.Object, op, input, o
 		panic(r.vm.NewTypeError("createNexusServiceClient: endpoint must be a non-empty string"))
 	case in.Service == "":
 		panic(r.vm.NewTypeError("createNexusServiceClient: service has no name"))
-	case in.Operation == "":
-		panic(r.vm.NewTypeError("startNexusOperation: service %s has no operation %s", in.Service, op.String()))
 	}
+	// An operation the service does not define has no name: as in the
+	// TypeScript SDK, it is scheduled so, and the server rejects the
+	// command (the workflow task fails).
 	p, err := r.rt.ToPayload(input)
 	if err != nil {
 		panic(r.vm.NewTypeError("startNexusOperation %s: %v", in.Operation, err))

@@ -22,6 +22,7 @@ function describe(err: unknown): unknown {
     operation: e.operation,
     hasToken: typeof e.operationToken === 'string' && e.operationToken !== '',
     timeoutType: e.timeoutType,
+    isError: err instanceof Error,
     cause: e.cause === undefined ? undefined : describe(e.cause),
   };
 }
@@ -86,5 +87,32 @@ export async function nexusTimeout(endpoint: string): Promise<unknown> {
     return await client.executeOperation('run', { id: handlerId(), mode: 'block', s: '' }, { scheduleToCloseTimeout: '2s' });
   } catch (err) {
     return describe(err);
+  }
+}
+
+const acts = wf.proxyActivities<{ Echo(s: string): Promise<string> }>({ startToCloseTimeout: '10s' });
+
+// The commands of one turn, held or not, reach history in the order the JS
+// asked for them: an activity, a Nexus operation, a timer, an operation.
+export async function nexusCommandOrder(endpoint: string): Promise<unknown> {
+  const client = wf.createNexusServiceClient({ endpoint, service });
+  const a = acts.Echo('a');
+  const n1 = client.executeOperation('echo', 'n1');
+  const t = wf.sleep(10);
+  const n2 = client.executeOperation('run', { id: handlerId(), mode: 'ok', s: 'n2' });
+  return Promise.all([a, n1, t, n2]);
+}
+
+// An operation the service does not define is scheduled without a name, as
+// in the TypeScript SDK; the handler answers NOT_FOUND.
+export async function nexusUnknownOperation(endpoint: string): Promise<unknown> {
+  const client = wf.createNexusServiceClient({ endpoint, service });
+  try {
+    return await client.executeOperation('nope' as any, 'x');
+  } catch (err) {
+    const d = describe(err) as any;
+    d.cause.type = (err as any).cause?.type;
+    d.cause.retryable = (err as any).cause?.retryable;
+    return d;
   }
 }
