@@ -172,4 +172,5 @@ func checkRandomStreams(d *driver) {
 	}
 	d.obs.add("drawn as the TypeScript SDK draws", matches)
 	d.obs.add("shape", got["shape"])
+	d.obs.add("originalExecutionRunId is the run's", got["originalIsRun"])
 }

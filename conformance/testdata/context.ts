@@ -130,6 +130,7 @@ export async function randomStreams(): Promise<unknown> {
   out.streamUuid = wf.getRandomStream('d').uuid4();
   out.fill = Array.from(wf.getRandomStream('e').fill(new Uint8Array(4)));
   out.shape = [Object.keys(a).includes('name'), a.name, typeof a.with, typeof wf.workflowRandom.fill];
+  out.originalIsRun = wf.workflowInfo().originalExecutionRunId === wf.workflowInfo().runId;
   return out;
 }
 

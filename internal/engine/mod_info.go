@@ -32,6 +32,11 @@ func (r infoAPI) workflowInfo(goja.FunctionCall) goja.Value {
 	set("taskQueue", info.TaskQueueName)
 	set("namespace", info.Namespace)
 	set("firstExecutionRunId", info.FirstRunID)
+	if id := info.OriginalRunID; id != "" {
+		set("originalExecutionRunId", id)
+	} else {
+		set("originalExecutionRunId", info.WorkflowExecution.RunID)
+	}
 	if info.ContinuedExecutionRunID != "" {
 		set("continuedFromExecutionRunId", info.ContinuedExecutionRunID)
 	}

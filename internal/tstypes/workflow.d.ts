@@ -68,6 +68,8 @@ export interface WorkflowInfo {
   readonly taskQueue: string;
   readonly namespace: string;
   readonly firstExecutionRunId: string;
+  /** The run ID of the first run of this workflow execution's reset chain (the run itself when it was not reset). */
+  readonly originalExecutionRunId: string;
   readonly continuedFromExecutionRunId?: string;
   /** When the workflow execution (its first run) started. */
   readonly startTime: Date;
