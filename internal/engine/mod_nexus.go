@@ -3,6 +3,7 @@ package engine
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/dop251/goja"
@@ -92,10 +93,13 @@ func (r nexusOps) startOperation(endpoint string, svc *goja.Object, op, input, o
 		panic(r.vm.NewTypeError("createNexusServiceClient: endpoint must be a non-empty string"))
 	case in.Service == "":
 		panic(r.vm.NewTypeError("createNexusServiceClient: service has no name"))
+	case strings.HasPrefix(in.Endpoint, "__temporal_") || strings.HasPrefix(in.Service, "__temporal_"):
+		// Reserved by the server; the Go SDK's client panics on them.
+		panic(r.vm.NewTypeError("createNexusServiceClient: endpoint and service names starting with __temporal_ are reserved"))
 	}
 	// An operation the service does not define has no name: as in the
-	// TypeScript SDK, it is scheduled so, and the server rejects the
-	// command (the workflow task fails).
+	// TypeScript SDK, it is scheduled so, and fails with the handler's
+	// NOT_FOUND.
 	p, err := r.rt.ToPayload(input)
 	if err != nil {
 		panic(r.vm.NewTypeError("startNexusOperation %s: %v", in.Operation, err))
@@ -186,11 +190,9 @@ func (r *run) startNexusOperation(in NexusStart) goja.Value {
 	// TRY_CANCEL and ABANDON report the cancellation at once, as the
 	// TypeScript SDK's core does (the Go SDK waits for the server to record
 	// the cancel request under TRY_CANCEL); the others wait for history.
-	n.onCancel = func(token string) {
-		if ct := in.Options.CancellationType; ct == workflow.NexusOperationCancellationTypeTryCancel ||
-			ct == workflow.NexusOperationCancellationTypeAbandon {
-			reject(r.nexusCancelled(in, nexusCancelledAfterStarting, token, nil))
-		}
+	if ct := in.Options.CancellationType; ct == workflow.NexusOperationCancellationTypeTryCancel ||
+		ct == workflow.NexusOperationCancellationTypeAbandon {
+		n.onCancel = func(token string) { reject(r.nexusCancelled(in, nexusCancelledAfterStarting, token, nil)) }
 	}
 	n.onStarted = func(token string, err error) {
 		if settled || isStarted {
@@ -355,7 +357,7 @@ type heldNexus struct {
 	stack     string // JS stack of the call, for __stack_trace
 	onStarted func(token string, err error)
 	onResult  func(f workflow.Future, token string)
-	onCancel  func(token string) // the scope was cancelled after the operation was scheduled
+	onCancel  func(token string) // the scope was cancelled after the operation was scheduled; nil if nothing to do
 	onDrop    func(reason goja.Value)
 }
 
@@ -376,7 +378,9 @@ func (n *heldNexus) start(r *run) {
 		n.onStarted(token, err)
 	})
 	r.awaitStack(f, n.stack, func(f workflow.Future) { n.onResult(f, token) })
-	n.sc.onCancel(func(goja.Value) { n.onCancel(token) })
+	if n.onCancel != nil {
+		n.sc.onCancel(func(goja.Value) { n.onCancel(token) })
+	}
 }
 
 func (n *heldNexus) drop(_ *run, reason goja.Value) { n.onDrop(reason) }
