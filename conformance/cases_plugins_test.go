@@ -72,6 +72,12 @@ func TestPlugins(t *testing.T) {
 		}},
 		{"ejsonUnencodable", taskFails("ejsonUnencodable")},
 		{"ejsonUnknownType", taskFails("ejsonEcho", map[string]any{"$type": "nope", "$value": 1})},
+		{"ejsonBadActivityArg", run("ejsonBadActivityArg")},
+		{"ejsonBadSignal", func(d *driver) {
+			d.startIdle("ejsonBadMessages")
+			d.signal("note", map[string]any{"$type": "nope", "$value": 1})
+			d.firstTaskFailure()
+		}},
 		{"ejsonMessages", func(d *driver) {
 			d.startIdle("ejsonMessages")
 			d.signal("addDate", map[string]any{"$date": 86400000})

@@ -264,3 +264,18 @@ func (d *driver) waitSignalTask() {
 		return signaled > 0 && e.GetEventType() == enumspb.EVENT_TYPE_WORKFLOW_TASK_COMPLETED && e.GetEventId() > signaled
 	})
 }
+
+// firstTaskFailure records the main workflow's first failed workflow task
+// and terminates the run. What follows depends on timing: whether a retry
+// of the task fails before the termination or is cut by it.
+func (d *driver) firstTaskFailure() {
+	ev := d.waitEvent(d.id, func(e *historypb.HistoryEvent) bool {
+		return e.GetEventType() == enumspb.EVENT_TYPE_WORKFLOW_TASK_FAILED
+	})
+	if ev == nil {
+		d.obs.add("task failure", "none within the wait")
+	} else {
+		d.obs.add("task failure", normalizeHistory([]*historypb.HistoryEvent{ev}))
+	}
+	d.terminate("")
+}

@@ -202,8 +202,10 @@ func (r *messages) callSignalHandler(s signal, h *handler, isDefault bool) {
 	for i, p := range s.payloads {
 		v, err := r.rt.FromPayload(p)
 		if err != nil {
-			r.logger.Warn("dropping signal whose arguments cannot be decoded", "signal", s.name, "argument", i, "error", err)
-			return
+			// As in the TypeScript SDK, what decoding throws fails the
+			// workflow task: the signal stays in history, and a worker with
+			// a fixed payload converter handles it.
+			panic(r.taskFailure("", fmt.Errorf("signal %s: argument %d: %w", s.name, i, err)))
 		}
 		args = append(args, v)
 	}

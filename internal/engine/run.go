@@ -313,6 +313,12 @@ func (r *run) payloadArgs(v goja.Value) ([]any, error) {
 	for i := 0; i < n; i++ {
 		p, err := r.rt.ToPayload(o.Get(fmt.Sprint(i)))
 		if err != nil {
+			// What the payload converter throws is thrown to the workflow
+			// code as it is, as in the TypeScript SDK.
+			var ex *goja.Exception
+			if errors.As(err, &ex) {
+				panic(ex)
+			}
 			return nil, fmt.Errorf("argument %d: %w", i, err)
 		}
 		out[i] = converter.NewRawValue(p)

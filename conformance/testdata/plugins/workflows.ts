@@ -11,6 +11,7 @@ import {
   defineUpdate,
   executeChild,
   log,
+  PayloadConverterError,
   proxyActivities,
   proxySinks,
   setHandler,
@@ -227,4 +228,31 @@ export async function ejsonMemo(): Promise<unknown> {
 // ejsonUnencodable returns a value the converter cannot encode.
 export async function ejsonUnencodable(): Promise<unknown> {
   return { n: BigInt(10) };
+}
+
+// ejsonBadActivityArg calls an activity with an argument the converter
+// cannot encode, and returns what it caught.
+export async function ejsonBadActivityArg(): Promise<unknown> {
+  try {
+    await echoJSON({ n: BigInt(1) });
+    return 'no error';
+  } catch (err) {
+    const e = err as Error;
+    return { name: e.name, message: e.message, isPayloadConverterError: e instanceof PayloadConverterError };
+  }
+}
+
+// ejsonBadMessages waits for finish; a signal the converter cannot decode
+// reaches it.
+export async function ejsonBadMessages(): Promise<string> {
+  let done = false;
+  const seen: unknown[] = [];
+  setHandler(note, (s) => {
+    seen.push(s);
+  });
+  setHandler(finish, () => {
+    done = true;
+  });
+  await condition(() => done);
+  return JSON.stringify(seen);
 }
