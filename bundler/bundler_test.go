@@ -3,6 +3,7 @@ package bundler_test
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -184,6 +185,23 @@ func TestBundleNpmPackagesFromNodeModules(t *testing.T) {
 	}
 	if !strings.Contains(string(res.Code), "hello ${s}") {
 		t.Fatal("the ESM package is missing from the bundle")
+	}
+}
+
+// TestBundleNodePaths bundles workflows with no node_modules above them
+// whose packages are in a directory of NodePaths.
+func TestBundleNodePaths(t *testing.T) {
+	dir := write(t, map[string]string{"workflows.ts": "import pad from 'tiny-pad';\nexport async function padded(s: string) { return pad(s, 5); }\n"})
+	entry := filepath.Join(dir, "workflows.ts")
+	if err := bundler.Bundle(bundler.Options{Entry: entry}).Err(); err == nil || !strings.Contains(err.Error(), `the npm package "tiny-pad" is not installed`) {
+		t.Fatalf("without NodePaths: %v", err)
+	}
+	res := bundler.Bundle(bundler.Options{Entry: entry, NodePaths: []string{"testdata/npm/node_modules"}})
+	if err := res.Err(); err != nil {
+		t.Fatalf("with NodePaths: %v", err)
+	}
+	if !slices.ContainsFunc(res.Inputs, func(in string) bool { return strings.Contains(filepath.ToSlash(in), "tiny-pad/index.js") }) {
+		t.Fatalf("tiny-pad is not among the inputs: %v", res.Inputs)
 	}
 }
 
