@@ -47,6 +47,11 @@ function describeNexus(err: unknown): unknown {
         retryable: e.retryable,
         retryableOverride: String(e.retryableOverride),
         ownKeys: Object.keys(e),
+        originalFailure: e.originalFailure && {
+          message: e.originalFailure.message,
+          metadata: e.originalFailure.metadata,
+          details: maskTokens(e.originalFailure.details),
+        },
       };
     }
     if (x.failure) x.failure = maskTokens(x.failure);

@@ -331,9 +331,18 @@ func (r *run) nexusHandlerError(f *failurepb.Failure, cause goja.Value) (*goja.O
 	if msg == "" {
 		msg = "Nexus handler error"
 	}
+	// originalFailure: the failure as a Nexus failure whose details are the
+	// Temporal failure, as the TypeScript SDK keeps it for round trips.
+	orig := r.vm.NewObject()
+	_ = orig.Set("message", f.GetMessage())
+	meta := r.vm.NewObject()
+	_ = meta.Set("type", "temporal.api.failure.v1.Failure")
+	_ = orig.Set("metadata", meta)
+	_ = orig.Set("details", r.rawFailure(f))
 	opts := r.vm.NewObject()
 	_ = opts.Set("cause", cause)
 	_ = opts.Set("rawErrorType", raw)
+	_ = opts.Set("originalFailure", orig)
 	switch i.GetRetryBehavior() {
 	case enumspb.NEXUS_HANDLER_ERROR_RETRY_BEHAVIOR_RETRYABLE:
 		_ = opts.Set("retryableOverride", true)
