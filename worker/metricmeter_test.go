@@ -104,18 +104,32 @@ func (r *recorder) Timer(name string) client.MetricsTimer {
 }
 
 // TestMetricMeter checks that metricMeter records on the client's metrics
-// handler with the workflow's tags and the metric's own, once: not again
-// when the run replays (a query of the closed run replays its whole
-// history; without the sticky cache, so does every workflow task).
+// handler with the workflow's tags, those of getMetricTags interceptors and
+// the metric's own, once: not again when the run replays (a query of the
+// closed run replays its whole history; without the sticky cache, so does
+// every workflow task).
 func TestMetricMeter(t *testing.T) {
+	for _, tt := range []struct {
+		name    string
+		modules []string
+		extra   []string // tags the interceptors add
+	}{
+		{"plain", nil, nil},
+		{"getMetricTags", []string{"testdata/metricmeter_interceptors.ts"}, []string{"tenant", "acme"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) { testMetricMeter(t, tt.modules, tt.extra) })
+	}
+}
+
+func testMetricMeter(t *testing.T, modules, extra []string) {
 	rec := newRecorder("tsw_test_")
 	c, err := client.NewClientFromExisting(testClient, client.Options{MetricsHandler: rec, Logger: quietLogger{}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	tq := fmt.Sprintf("%s-%d", t.Name(), queueSeq.Add(1))
-	w, err := worker.New(c, tq, worker.Options{Workflows: "testdata/metricmeter.ts"})
+	tq := fmt.Sprintf("%s-%d", strings.ReplaceAll(t.Name(), "/", "-"), queueSeq.Add(1))
+	w, err := worker.New(c, tq, worker.Options{Workflows: "testdata/metricmeter.ts", WorkflowInterceptorModules: modules})
 	if err != nil {
 		t.Fatalf("worker.New: %v", err)
 	}
@@ -140,10 +154,11 @@ func TestMetricMeter(t *testing.T) {
 		t.Fatalf("query ping = %q, %v", pong, err)
 	}
 	// The Go SDK's workflow tags, and the metric's own.
-	tags := func(extra ...string) map[string]string {
+	tags := func(own ...string) map[string]string {
 		m := map[string]string{"namespace": "default", "task_queue": tq, "workflow_type": "meters"}
-		for i := 0; i < len(extra); i += 2 {
-			m[extra[i]] = extra[i+1]
+		kv := append(slices.Clone(extra), own...)
+		for i := 0; i < len(kv); i += 2 {
+			m[kv[i]] = kv[i+1]
 		}
 		return m
 	}

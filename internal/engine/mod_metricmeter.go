@@ -16,15 +16,30 @@ import (
 // Go SDK's workflow metrics handler (workflow.GetMetricsHandler: the
 // client's handler, client.Options.MetricsHandler), which tags every metric
 // with namespace, task_queue and workflow_type (the TypeScript SDK's
-// namespace, taskQueue and workflowType). As in the TypeScript SDK, nothing
-// is recorded while the run replays history.
+// namespace, taskQueue and workflowType). As in the TypeScript SDK, the
+// wrapper's first tags are what the getMetricTags interceptors make of
+// { workflowType } (workflowMetricTags); a workflowType tag that only
+// repeats the run's type is left out, workflow_type says it. Nothing is
+// recorded while the run replays history.
 //
 // The Go SDK's handlers know counters, gauges and timers: a histogram is a
 // timer, its values read in its unit (ns, us, ms, s, min or h; milliseconds
 // for any other unit).
 var metricMeterModule = module{name: "metricMeter", exports: exports{
 	"workflowMetricMeter": func(r *run) any { return metricMeter{r}.meter() },
+	"workflowMetricTags":  func(r *run) any { return metricMeter{r}.workflowTags },
 }}
+
+// workflowTags is the tags function the built-in module composes the meter
+// with: the TypeScript SDK's { workflowType }, through the run's
+// getMetricTags interceptors.
+func (m metricMeter) workflowTags(goja.FunctionCall) goja.Value {
+	base := m.vm.NewObject()
+	if m.ctx != nil {
+		_ = base.Set("workflowType", workflow.GetInfo(m.ctx).WorkflowType.Name)
+	}
+	return m.interceptedMetricTags(base)
+}
 
 type metricMeter struct{ *run }
 
@@ -93,7 +108,11 @@ func (m metricMeter) metric(name goja.Value, vt string, unit, description goja.V
 			return goja.Undefined()
 		}
 		h := workflow.GetMetricsHandler(m.ctx)
-		if tags := m.metricTags(c.Argument(1)); len(tags) > 0 {
+		tags := m.metricTags(c.Argument(1))
+		if tags["workflowType"] == workflow.GetInfo(m.ctx).WorkflowType.Name {
+			delete(tags, "workflowType")
+		}
+		if len(tags) > 0 {
 			h = h.WithTags(tags)
 		}
 		if vt == "int" {

@@ -205,5 +205,5 @@ export const AsyncLocalStorage = /* @__PURE__ */ h.fn('AsyncLocalStorage');
 export const getRandomStream = /* @__PURE__ */ h.fn('getRandomStream');
 export const workflowRandom = /* @__PURE__ */ h.fn('workflowRandom');
 export const metricMeter = /* @__PURE__ */ MetricMeterWithComposedTags.compose(
-  /* @__PURE__ */ h.fn('workflowMetricMeter'), {}, true);
+  /* @__PURE__ */ h.fn('workflowMetricMeter'), /* @__PURE__ */ h.fn('workflowMetricTags'), true);
 export const createEventGroup = /* @__PURE__ */ h.fn('createEventGroup');
