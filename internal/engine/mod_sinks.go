@@ -214,10 +214,12 @@ func (r *run) logWithSink(level string, c goja.FunctionCall) bool {
 // withLifecycleLogging calls the workflow function (call) with the log
 // lines of the TypeScript SDK's executeWithLifecycleLogging, which go
 // where log's go (the LoggerSink, or the Go SDK's workflow logger) with
-// sdkComponent "worker": "Workflow started" at debug before the call; once
-// its promise settles, "Workflow completed", "Workflow completed as
-// cancelled" (a cancellation) or "Workflow continued as new" at debug, or
-// "Workflow failed" at warn, with the error.
+// sdkComponent "worker": "Workflow started" at debug before the call; when
+// it ends, "Workflow completed", "Workflow completed as cancelled" (a
+// cancellation) or "Workflow continued as new" at debug, or "Workflow
+// failed" at warn, with the error (logEnd). The run's loop calls logEnd
+// when the function's promise settles: a callback on the promise would
+// keep two functions in every cached run.
 func (r *run) withLifecycleLogging(call func() (goja.Value, error)) (goja.Value, error) {
 	r.logLifecycle("debug", "Workflow started", nil)
 	ret, err := call()
@@ -227,23 +229,8 @@ func (r *run) withLifecycleLogging(call func() (goja.Value, error)) (goja.Value,
 		r.logEnd(ex.Value(), true)
 	case err != nil:
 	default:
-		p, _ := ret.(*goja.Object)
-		var then goja.Callable
-		if _, isPromise := ret.Export().(*goja.Promise); isPromise && p != nil {
-			then, _ = goja.AssertFunction(p.Get("then"))
-		}
-		if then == nil {
+		if _, isPromise := ret.Export().(*goja.Promise); !isPromise {
 			r.logEnd(ret, false)
-			break
-		}
-		settled := func(failed bool) func(goja.FunctionCall) goja.Value {
-			return func(c goja.FunctionCall) goja.Value {
-				r.logEnd(c.Argument(0), failed)
-				return goja.Undefined()
-			}
-		}
-		if _, err := then(p, r.vm.ToValue(settled(false)), r.vm.ToValue(settled(true))); err != nil {
-			return nil, err
 		}
 	}
 	return ret, err

@@ -218,9 +218,11 @@ func (r *run) execute(name string, payloads []*commonpb.Payload) (result convert
 		}
 		switch root := ret.Export().(*goja.Promise); root.State() {
 		case goja.PromiseStateFulfilled:
+			r.logEnd(root.Result(), false)
 			result, resErr = r.complete(name, root.Result())
 			return true
 		case goja.PromiseStateRejected:
+			r.logEnd(root.Result(), true)
 			result, resErr = r.failValue(root.Result())
 			return true
 		}
