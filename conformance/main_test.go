@@ -273,6 +273,9 @@ func startNodeWorker(ctx context.Context, node, modules, addr string, nw nodeWor
 		"--task-queue", nw.queue, "--workflows", entry}
 	args = append(args, nw.flags...)
 	cmd := exec.Command(node, args...)
+	// The TypeScript SDK's sandbox formats dates in the process's time zone;
+	// tsworker's in UTC. Pin the oracle's, so the host's does not matter.
+	cmd.Env = append(os.Environ(), "TZ=UTC")
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
 		return nil, fmt.Errorf("conformance: %w", err)
