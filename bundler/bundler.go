@@ -148,7 +148,7 @@ func Bundle(opts Options) Result {
 		// Error.captureStackTrace become globals of the sandbox that
 		// supply what goja lacks (see jsruntime.BundleDefines).
 		Supported: map[string]bool{"regexp-unicode-property-escapes": false},
-		Define:    jsruntime.BundleDefines,
+		Define:    defines(),
 	}
 	for _, p := range opts.NodePaths {
 		abs, err := filepath.Abs(p)

@@ -22,6 +22,7 @@ func registerActivities(w sdkworker.Worker) {
 		"failTimes":  failTimes,
 		"sleep":      sleepActivity,
 		"waitCancel": waitCancel,
+		"publish":    publish,
 	} {
 		w.RegisterActivityWithOptions(fn, activity.RegisterOptions{Name: name})
 	}

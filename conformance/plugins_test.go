@@ -44,7 +44,7 @@ const (
 // plugins pair (the TypeScript SDK's interceptors.workflowModules), paths
 // relative to this directory, given to both workers
 // (worker.Options.WorkflowInterceptorModules on tsworker's).
-var pluginsInterceptorModules []string
+var pluginsInterceptorModules = []string{"testdata/plugins/interceptors.ts", "testdata/plugins/subscriptions.ts"}
 
 // pluginSinks are the sinks of the plugins pair, on both workers: by
 // interface and function, whether the sink is called during replay. Every

@@ -34,6 +34,9 @@ func (r *run) hold(c heldCommand) { r.held = append(r.held, c) }
 // flushHeld sends the held commands, in the order the JS asked for them.
 // It runs no JS.
 func (r *run) flushHeld() {
+	if r.icpt != nil && r.icpt.deferring {
+		return // until the next activation (see concludeActivation)
+	}
 	for len(r.held) > 0 {
 		list := r.held
 		r.held = nil

@@ -44,6 +44,10 @@ type interceptors struct {
 	obj     *goja.Object    // what interceptors.js returns
 	methods map[string]bool // the interceptor methods some interceptor defines
 	active  bool            // an activation is open (see beginActivation)
+	// deferring holds the commands the JS asks for from the
+	// concludeActivation interceptors on until the next activation, which
+	// sends them first (see concludeActivation).
+	deferring bool
 }
 
 // has reports whether some interceptor defines method; false for a run
@@ -115,6 +119,7 @@ func (r *run) beginActivation() error {
 		return nil
 	}
 	ic.active = true
+	ic.deferring = false
 	if !ic.has("activate") {
 		return nil
 	}
@@ -136,13 +141,17 @@ func (r *run) beginActivation() error {
 }
 
 // concludeActivation closes the open activation, calling the
-// concludeActivation interceptors, and sends the commands their JS asked
-// for. It runs as JS.
+// concludeActivation interceptors. It runs as JS.
+//
+// The TypeScript SDK collects an activation's commands before it calls
+// those interceptors: the commands they, or JS run after them, ask for go
+// with the next activation, first. So do the commands the engine holds (see
+// hold: activities and condition timeouts) from here on; others (timers,
+// children, signals) are sent at once.
 func (r *run) concludeActivation() {
 	if err := r.concludeActivationErr(); err != nil {
 		panic(err)
 	}
-	r.flushHeld()
 }
 
 func (r *run) concludeActivationErr() error {
@@ -151,6 +160,7 @@ func (r *run) concludeActivationErr() error {
 		return nil
 	}
 	ic.active = false
+	ic.deferring = true
 	if !ic.has("concludeActivation") {
 		return nil
 	}

@@ -229,6 +229,7 @@ export async function ejsonMemo(): Promise<unknown> {
 export async function ejsonUnencodable(): Promise<unknown> {
   return { n: BigInt(10) };
 }
+export * from './intercepted';
 
 // ejsonBadActivityArg calls an activity with an argument the converter
 // cannot encode, and returns what it caught.

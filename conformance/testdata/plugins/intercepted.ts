@@ -1,0 +1,91 @@
+// Workflows of the workflow interceptor cases (cases_interceptors_test.go):
+// interceptors.ts and subscriptions.ts act on them.
+import {
+  condition,
+  continueAsNew,
+  defineQuery,
+  defineSignal,
+  defineUpdate,
+  executeChild,
+  getExternalWorkflowHandle,
+  log,
+  proxyActivities,
+  proxyLocalActivities,
+  setHandler,
+  sleep,
+  startChild,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { seen } from './interceptors';
+import { subscribable } from './subscriptions';
+
+const { echoJSON } = proxyActivities<{ echoJSON(v: unknown): Promise<unknown> }>({ startToCloseTimeout: '10s' });
+const { localEcho } = proxyLocalActivities<{ localEcho(s: string): Promise<string> }>({ startToCloseTimeout: '10s' });
+
+// What the interceptors saw, activations left out: their number is not the
+// point of these cases.
+const calls = () => seen.filter((s) => !s.startsWith('activate') && s !== 'conclude');
+
+export async function icptChild(greeting: string): Promise<string> {
+  return `${greeting} from the child`;
+}
+
+export async function icptCalls(name: string): Promise<unknown> {
+  let greeting = '';
+  setHandler(defineSignal<[string]>('greet'), (who: string) => {
+    greeting = who;
+  });
+  setHandler(defineQuery<string[], [string]>('seen'), (_arg: string) => calls());
+  setHandler(defineUpdate<string, [string]>('add'), (...args: string[]) => args.join('+'), {
+    validator: (arg: string) => {
+      if (arg === 'invalid') throw new Error('rejected by the validator');
+    },
+  });
+  const echoed = await echoJSON(name);
+  const local = await localEcho('local');
+  await sleep(5);
+  const child = await executeChild(icptChild, { args: ['hello'], workflowId: `${workflowInfo().workflowId}-child` });
+  log.info('logged', { extra: 1 });
+  await condition(() => greeting !== '');
+  return { name, echoed, local, child, greeting, seen: calls() };
+}
+
+export async function icptSignals(): Promise<unknown> {
+  const id = workflowInfo().workflowId;
+  const first = await startChild(icptSignalTarget, { workflowId: `${id}-first` });
+  const second = await startChild(icptSignalTarget, { workflowId: `${id}-second` });
+  await first.signal('ping', 'to a child');
+  const fromFirst = await first.result();
+  await getExternalWorkflowHandle(`${id}-second`).signal('ping', 'to an external workflow');
+  const fromSecond = await second.result();
+  return { fromFirst, fromSecond, seen: calls() };
+}
+
+export async function icptSignalTarget(): Promise<string[]> {
+  const got: string[] = [];
+  setHandler(defineSignal<[string]>('ping'), (s: string) => {
+    got.push(s);
+  });
+  await condition(() => got.length > 0);
+  return got;
+}
+
+export async function icptContinue(step: string, ...rest: string[]): Promise<unknown> {
+  if (step.startsWith('continued')) return { step, rest, seen: calls(), header: 'ended' };
+  return await continueAsNew<typeof icptContinue>('continued', 'dropped');
+}
+
+export async function icptActivations(): Promise<unknown> {
+  await sleep(5);
+  await echoJSON('x');
+  return seen;
+}
+
+export async function icptSubCounter(initial: number, steps: number): Promise<number> {
+  const state = subscribable(initial);
+  for (let i = 0; i < steps; ++i) {
+    await sleep(5);
+    state.value += 10;
+  }
+  return state.value;
+}
