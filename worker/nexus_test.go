@@ -2,8 +2,12 @@ package worker_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -212,5 +216,46 @@ func checkNexusFailure(t *testing.T, got map[string]any, ep, op string, token bo
 	}
 	if got["hasToken"] != token {
 		t.Errorf("operationToken set: got %v, want %v", got["hasToken"], token)
+	}
+}
+
+// TestNexusReplay replays a history with a Nexus operation: against the
+// same code, and against code that calls another operation, which the
+// report names with the JS line.
+func TestNexusReplay(t *testing.T) {
+	tq, ep := startNexusWorker(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	run, err := testClient.ExecuteWorkflow(ctx, client.StartWorkflowOptions{TaskQueue: tq}, "nexusSync", ep, "r")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := run.Get(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	h := fetchOne(t, run.GetID(), run.GetRunID())
+	if r := worker.ReplayHistories(ctx, loadWorkflows(t, nexusTS), h); !r[0].OK() {
+		t.Fatalf("replay against the same code: %v", r[0].Err)
+	}
+	changed := filepath.Join(t.TempDir(), "workflows.ts")
+	src := `import * as wf from '@temporalio/workflow';
+const service = { name: 'tsw-test', operations: { echo: { name: 'echo' }, run: { name: 'run' } } };
+export async function nexusSync(endpoint: string, s: string): Promise<unknown> {
+  const client = wf.createNexusServiceClient({ endpoint, service });
+  return client.executeOperation('run', s);
+}
+`
+	if err := os.WriteFile(changed, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := worker.ReplayHistories(ctx, loadWorkflows(t, changed), h)
+	var re *worker.ReplayError
+	if !errors.As(r[0].Err, &re) || !re.Nondeterministic {
+		t.Fatalf("replay against changed code: got %v, want a nondeterminism ReplayError", r[0].Err)
+	}
+	for _, want := range []string{"starts Nexus operation tsw-test/run", "workflows.ts:5:", "tsw-test/echo"} {
+		if !strings.Contains(re.Reason, want) {
+			t.Errorf("reason %q does not say %q", re.Reason, want)
+		}
 	}
 }

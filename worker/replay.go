@@ -380,7 +380,7 @@ func (c command) String() string { return strings.TrimSpace(c.kind + " " + c.det
 // workflows (a timer's duration may change).
 func (c command) same(h command) bool {
 	switch c.kind {
-	case "ActivityTaskScheduled", "StartChildWorkflowExecutionInitiated":
+	case "ActivityTaskScheduled", "StartChildWorkflowExecutionInitiated", "NexusOperationScheduled":
 		return c.kind == h.kind && c.detail == h.detail
 	}
 	return c.kind == h.kind
@@ -406,6 +406,8 @@ func (c command) what() string {
 		return "signals another workflow with " + c.detail
 	case "RequestCancelExternalWorkflowExecutionInitiated":
 		return "cancels another workflow"
+	case "NexusOperationScheduled":
+		return "starts Nexus operation " + c.detail
 	case "WorkflowExecutionCompleted":
 		return "completes the workflow"
 	case "WorkflowExecutionFailed":
@@ -437,6 +439,9 @@ func historyCommands(h *historypb.History) []command {
 			c.kind, c.detail = "SignalExternalWorkflowExecutionInitiated", ev.GetSignalExternalWorkflowExecutionInitiatedEventAttributes().GetSignalName()
 		case enumspb.EVENT_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED:
 			c.kind = "RequestCancelExternalWorkflowExecutionInitiated"
+		case enumspb.EVENT_TYPE_NEXUS_OPERATION_SCHEDULED:
+			a := ev.GetNexusOperationScheduledEventAttributes()
+			c.kind, c.detail = "NexusOperationScheduled", a.GetService()+"/"+a.GetOperation()
 		case enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED, enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED,
 			enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW, enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED:
 			c.kind = ev.GetEventType().String() // WorkflowExecutionCompleted, ...
@@ -591,6 +596,12 @@ func (o *recordingOutbound) SignalExternalWorkflow(ctx workflow.Context, workflo
 func (o *recordingOutbound) SignalChildWorkflow(ctx workflow.Context, workflowID, signalName string, arg any) workflow.Future {
 	o.s.record(ctx, "SignalExternalWorkflowExecutionInitiated", signalName)
 	return o.Next.SignalChildWorkflow(ctx, workflowID, signalName, arg)
+}
+
+func (o *recordingOutbound) ExecuteNexusOperation(ctx workflow.Context, input interceptor.ExecuteNexusOperationInput) workflow.NexusOperationFuture {
+	op, _ := input.Operation.(string) // the engine names operations
+	o.s.record(ctx, "NexusOperationScheduled", input.Client.Service()+"/"+op)
+	return o.Next.ExecuteNexusOperation(ctx, input)
 }
 
 func (o *recordingOutbound) RequestCancelExternalWorkflow(ctx workflow.Context, workflowID, runID string) workflow.Future {
