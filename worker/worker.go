@@ -123,9 +123,13 @@ type LoadOptions struct {
 	Limits Limits
 	// Sinks are the Go functions workflow code calls through proxySinks, as
 	// the TypeScript SDK's sinks worker option: called after the workflow
-	// code that made the call ran up to its next await, and not for calls
-	// replayed from history unless Sink.CallDuringReplay. A sink named
-	// LoggerSink receives the workflow module's log calls, which otherwise
+	// code that made the call ran up to its next await, with the arguments
+	// as they are then (a structured clone, encoded by the payload
+	// converter), and not for calls replayed from history unless
+	// Sink.CallDuringReplay (calls from query handlers and update
+	// validators are made either way). A sink named LoggerSink receives the
+	// workflow module's log calls and the workflow function's lifecycle
+	// lines ("Workflow started", "Workflow completed", ...), which otherwise
 	// go to the Go SDK's replay-aware workflow logger. Optional.
 	Sinks Sinks
 	// PayloadConverterPath is a module exporting payloadConverter, as the
