@@ -7,11 +7,16 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/tsworker/tsworker/worker"
 )
 
 type bundleFlags struct {
 	out    string
 	minify bool
+	// interceptors are workflow interceptor modules bundled with the
+	// workflows.
+	interceptors []string
 }
 
 func newBundleCommand() *cobra.Command {
@@ -39,12 +44,13 @@ checked before it ships.`,
 	}
 	cmd.Flags().StringVarP(&f.out, "output", "o", "", "write the bundle to `FILE` and its source map to FILE.map (default: stdout)")
 	cmd.Flags().BoolVar(&f.minify, "minify", false, "minify the bundle (stack traces stay readable through the source map)")
+	cmd.Flags().StringArrayVar(&f.interceptors, "workflow-interceptors", nil, workflowInterceptorsUsage)
 	return cmd
 }
 
 func runBundle(cmd *cobra.Command, path string, f bundleFlags) error {
 	stdout, stderr := cmd.OutOrStdout(), cmd.ErrOrStderr()
-	src, err := bundleSource(path, f.minify, stderr)
+	src, err := bundleSource(path, f.minify, stderr, worker.LoadOptions{WorkflowInterceptorModules: f.interceptors})
 	if err != nil {
 		writeCodeFrames(stderr, err)
 		return err

@@ -38,6 +38,11 @@ func checkPath(path string) error {
 	return nil
 }
 
+// workflowInterceptorsUsage is the help of the --workflow-interceptors
+// flag of run and dev.
+const workflowInterceptorsUsage = "bundle the workflow interceptor module `FILE` (exporting interceptors, a WorkflowInterceptorsFactory) " +
+	"with the workflows, as the TypeScript SDK's interceptors.workflowModules; repeat it for more, called in order"
+
 // bundleSource bundles and loads the workflows file (or directory) at
 // path. Bundler warnings go to warn.
 func bundleSource(path string, minify bool, warn io.Writer, lo ...worker.LoadOptions) (*source, error) {
@@ -49,7 +54,7 @@ func bundleSource(path string, minify bool, warn io.Writer, lo ...worker.LoadOpt
 		o = lo[0]
 	}
 	start := time.Now() // the bundle latency metric covers bundling
-	res := bundler.Bundle(bundler.Options{Entry: path, Minify: minify})
+	res := bundler.Bundle(bundler.Options{Entry: path, Minify: minify, InterceptorModules: o.WorkflowInterceptorModules})
 	for _, m := range res.Warnings {
 		fmt.Fprintf(warn, "warning: %s\n", m)
 	}
