@@ -97,6 +97,11 @@ var accepted = []acceptedDifference{
 		Reason: "as for nexusCancelAbandon",
 	},
 	{
+		Case: "nexusCancelRequestFails", Path: "history */*/result/0/data/res/threw/failure/nexusOperationExecutionFailureInfo",
+		What:   "as for nexusCancelAbandon: no scheduled event ID in the failure of a Nexus operation whose cancel request failed under WAIT_CANCELLATION_REQUESTED",
+		Reason: "as for nexusCancelAbandon: the Go SDK resolves the operation with the cancel request's failure alone",
+	},
+	{
 		Case: "eventGroupMarkers", Path: "event group markers",
 		What:   "history events carry no event group markers (TypeScript SDK: the markers of createEventGroup(...).withScope and of the eventGroups option on activity and timer events, and implicit markers naming the signal or update on events of the commands a signal or update handler makes, in every workflow); createEventGroup, withScope and the eventGroups option work and the rest of the history is the same",
 		Reason: "the Go SDK (1.50) builds its commands without the event_group_markers field of the Command message and has no option, interceptor or hook through which a worker could set it",

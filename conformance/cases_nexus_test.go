@@ -69,7 +69,20 @@ func nexusService() (*nexus.Service, error) {
 		func(_ context.Context, in NexusRunInput, _ nexus.StartOperationOptions) (client.StartWorkflowOptions, error) {
 			return client.StartWorkflowOptions{ID: in.ID}, nil
 		})
-	return svc, svc.Register(echo, fail, bad, run)
+	runNoCancel := refuseCancel{temporalnexus.NewWorkflowRunOperation("runNoCancel", NexusHandlerWorkflow,
+		func(_ context.Context, in NexusRunInput, _ nexus.StartOperationOptions) (client.StartWorkflowOptions, error) {
+			return client.StartWorkflowOptions{ID: in.ID}, nil
+		})}
+	return svc, svc.Register(echo, fail, bad, run, runNoCancel)
+}
+
+// refuseCancel is a workflow-run operation whose handler refuses to cancel.
+type refuseCancel struct {
+	nexus.Operation[NexusRunInput, string]
+}
+
+func (refuseCancel) Cancel(context.Context, string, nexus.CancelOperationOptions) error {
+	return nexus.NewHandlerErrorf(nexus.HandlerErrorTypeNotImplemented, "cancel refused")
 }
 
 // startNexusHandler starts the Go worker of the Nexus service and creates
@@ -125,6 +138,7 @@ func TestNexus(t *testing.T) {
 		{"nexusCancelWaitRequested", run("nexusCancelScope", "WAIT_CANCELLATION_REQUESTED")},
 		{"nexusCancelTry", run("nexusCancelScope", "TRY_CANCEL")},
 		{"nexusCancelAbandon", run("nexusCancelScope", "ABANDON")},
+		{"nexusCancelRequestFails", run("nexusCancelScope", "WAIT_CANCELLATION_REQUESTED", "runNoCancel")},
 		{"nexusCancelBeforeStart", run("nexusCancelBeforeStart")},
 		{"nexusInCancelledScope", run("nexusInCancelledScope")},
 		{"nexusWorkflowCancelled", cancelWhenStarted("nexusWorkflowCancelled")},

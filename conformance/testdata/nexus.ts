@@ -16,6 +16,7 @@ const service = {
     fail: { name: 'fail' },
     bad: { name: 'bad' },
     run: { name: 'run' },
+    runNoCancel: { name: 'runNoCancel' },
   },
 };
 
@@ -115,12 +116,15 @@ export async function nexusTimeout(): Promise<unknown> {
   return attemptNexus(() => client.executeOperation('run', runInput('block'), { startToCloseTimeout: '1s' }));
 }
 
-export async function nexusCancelScope(cancellationType: wf.NexusOperationCancellationType): Promise<unknown> {
+export async function nexusCancelScope(
+  cancellationType: wf.NexusOperationCancellationType,
+  op: 'run' | 'runNoCancel' = 'run',
+): Promise<unknown> {
   const client = wf.createNexusServiceClient({ endpoint, service });
   const events: string[] = [];
   const res = await attemptNexus(() =>
     wf.CancellationScope.cancellable(async () => {
-      const h = await client.startOperation('run', runInput('delay'), { cancellationType });
+      const h = await client.startOperation(op, runInput('delay'), { cancellationType });
       events.push('started');
       wf.CancellationScope.current().cancel();
       events.push('cancel requested');

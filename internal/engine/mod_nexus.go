@@ -327,10 +327,9 @@ func (r *run) nexusHandlerError(f *failurepb.Failure, cause goja.Value) (*goja.O
 	if !knownHandlerErrorTypes[typ] {
 		typ = "UNKNOWN"
 	}
+	// An empty message becomes "Handler error: TYPE" in the constructor, as
+	// in the TypeScript SDK (whose decoded failures have "", not undefined).
 	msg := f.GetMessage()
-	if msg == "" {
-		msg = "Nexus handler error"
-	}
 	// originalFailure: the failure as a Nexus failure whose details are the
 	// Temporal failure, as the TypeScript SDK keeps it for round trips.
 	orig := r.vm.NewObject()
