@@ -9,4 +9,5 @@ export * from './children';
 export * from './misc';
 export * from './sandbox';
 export * from './context';
+export * from './reset';
 export * from './nexus';

@@ -3,12 +3,15 @@ package engine
 import (
 	"crypto/sha1"
 	"encoding/hex"
+	"reflect"
 	"strings"
 	"testing"
+	"unsafe"
 
 	"go.temporal.io/sdk/interceptor"
 	sdktest "go.temporal.io/sdk/testsuite"
 	"go.temporal.io/sdk/worker"
+	"go.temporal.io/sdk/workflow"
 
 	"github.com/tsworker/tsworker/bundler"
 	"github.com/tsworker/tsworker/internal/wfrandom"
@@ -100,5 +103,26 @@ func TestCtxVals(t *testing.T) {
 	}
 	if n != 2 {
 		t.Errorf("setting a key again made %d entries, want 2", n)
+	}
+}
+
+// TestResetRunID checks that the run reads the run ID the Go SDK reseeds
+// from after a reset (an unexported field: a Go SDK upgrade may move it),
+// and falls back to the original run ID, then the run's.
+func TestResetRunID(t *testing.T) {
+	if currentRunIDField == nil {
+		t.Fatal("workflow.Info has no string field currentRunID: find where the Go SDK keeps the new run ID of a reset (WorkflowTaskFailed, cause RESET_WORKFLOW)")
+	}
+	info := &workflow.Info{OriginalRunID: "original", WorkflowExecution: workflow.Execution{RunID: "run"}}
+	if got := seedRunID(info); got != "original" {
+		t.Errorf("seedRunID before a reset = %q, want the original run ID", got)
+	}
+	f := reflect.ValueOf(info).Elem().FieldByIndex(currentRunIDField)
+	reflect.NewAt(f.Type(), unsafe.Pointer(f.UnsafeAddr())).Elem().SetString("reset")
+	if got := seedRunID(info); got != "reset" {
+		t.Errorf("seedRunID after a reset = %q, want the reset's new run ID", got)
+	}
+	if got := seedRunID(&workflow.Info{WorkflowExecution: workflow.Execution{RunID: "run"}}); got != "run" {
+		t.Errorf("seedRunID without original run ID = %q, want the run's ID", got)
 	}
 }

@@ -3,6 +3,7 @@ package engine
 import (
 	"fmt"
 	"math"
+	"reflect"
 
 	"github.com/dop251/goja"
 	"go.temporal.io/sdk/workflow"
@@ -17,6 +18,16 @@ import (
 // draw from the run's sequence; getRandomStream(name) from one of its own.
 // stream.with(fn) makes a stream the current one (what Math.random draws
 // from) for fn and its continuations, through the async context.
+//
+// Reset. A run made by a workflow reset carries, at the reset point, a
+// workflow task failed event with cause RESET_WORKFLOW and the new run's ID.
+// sdk-core turns that event into an UpdateRandomSeed job (the SipHash 1-3 of
+// that ID), sorted before the signals, updates and resolutions of its
+// activation, and the TypeScript SDK then reseeds the workflow's sequence
+// and restarts every named stream from the new seed. The Go SDK records the
+// same ID when it processes the event, before the run's coroutines run for
+// that workflow task (see resetRunID); the run compares it with the ID it
+// was seeded from at each draw and reseeds the same way.
 var randomModule = module{name: "random", exports: exports{
 	"getRandomStream": func(r *run) any { return r.random().getStream },
 	"workflowRandom":  func(r *run) any { return r.random().defaultStream() },
@@ -33,12 +44,13 @@ const (
 // randomState is the run's randomness, made on first use.
 type randomState struct {
 	*run
-	seed  []byte                    // the seed's bytes, as the TypeScript SDK has them
-	main  *wfrandom.Alea            // the workflow's sequence
-	named map[string]*wfrandom.Alea // getRandomStream's sequences, by name
-	proto *goja.Object              // prototype of stream objects
-	slot  *goja.Symbol              // the property of a stream object holding its *randomStream
-	def   *goja.Object              // workflowRandom
+	seedID string                    // the run ID seed was made from
+	seed   []byte                    // the seed's bytes, as the TypeScript SDK has them
+	main   *wfrandom.Alea            // the workflow's sequence
+	named  map[string]*wfrandom.Alea // getRandomStream's sequences, by name
+	proto  *goja.Object              // prototype of stream objects
+	slot   *goja.Symbol              // the property of a stream object holding its *randomStream
+	def    *goja.Object              // workflowRandom
 }
 
 // randomStream is what a stream object stands for: a named sequence, or
@@ -52,33 +64,84 @@ var mainStream = &randomStream{main: true}
 
 func (r *run) random() *randomState {
 	if r.mods.random == nil {
-		rs := &randomState{run: r}
-		id := ""
-		if r.ctx != nil {
-			info := workflow.GetInfo(r.ctx)
-			id = info.OriginalRunID
-			if id == "" {
-				id = info.WorkflowExecution.RunID
-			}
-		}
-		rs.seed = wfrandom.RunSeed(id)
-		rs.main = wfrandom.NewAlea(rs.seed)
-		r.mods.random = rs
+		r.mods.random = &randomState{run: r}
 	}
 	return r.mods.random
 }
 
+// refresh seeds the run's randomness on first use, and again after the Go
+// SDK has met a reset (see randomModule).
+func (rs *randomState) refresh() {
+	id := ""
+	if rs.ctx != nil {
+		id = seedRunID(workflow.GetInfo(rs.ctx))
+	}
+	if rs.main == nil || id != rs.seedID {
+		rs.reseed(id)
+	}
+}
+
+// reseed seeds the run's randomness from run ID id, as the TypeScript SDK
+// does at the start and on UpdateRandomSeed: the workflow's sequence starts
+// over from the new seed and named streams are derived from it afresh when
+// next drawn from (stream objects look their sequence up by name).
+func (rs *randomState) reseed(id string) {
+	rs.seedID = id
+	rs.seed = wfrandom.RunSeed(id)
+	rs.main = wfrandom.NewAlea(rs.seed)
+	clear(rs.named)
+}
+
+// seedRunID returns the run ID the run's randomness is seeded from now: the
+// new run ID of the last reset the Go SDK has processed (resetRunID), else
+// the original execution run ID, else (in the Go SDK's test environment,
+// which has neither) the run's own.
+func seedRunID(info *workflow.Info) string {
+	if id := resetRunID(info); id != "" {
+		return id
+	}
+	if info.OriginalRunID != "" {
+		return info.OriginalRunID
+	}
+	return info.WorkflowExecution.RunID
+}
+
+// currentRunIDField locates the Go SDK's unexported WorkflowInfo field
+// currentRunID: the original execution run ID, replaced by the new run ID
+// when the SDK processes a workflow task failed event with cause
+// RESET_WORKFLOW (internal_event_handlers.go), where the Go SDK reseeds its
+// own GetRandomStream streams. No exported field or call gives it. nil if
+// the SDK has no such field (TestResetRunIDField fails then).
+var currentRunIDField = func() []int {
+	f, ok := reflect.TypeFor[workflow.Info]().FieldByName("currentRunID")
+	if !ok || f.Type.Kind() != reflect.String {
+		return nil
+	}
+	return f.Index
+}()
+
+// resetRunID returns the Go SDK's current run ID of the run (see
+// currentRunIDField); "" where the SDK does not set it (its test
+// environment).
+func resetRunID(info *workflow.Info) string {
+	if currentRunIDField == nil {
+		return ""
+	}
+	// Reading (not setting) an unexported string field is allowed.
+	return reflect.ValueOf(info).Elem().FieldByIndex(currentRunIDField).String()
+}
+
 // currentRandom is Math.random: a draw from the current stream.
 func (r *run) currentRandom() float64 {
-	rs := r.random()
 	if v, ok := r.cur.vals.get(asyncKeyRandom); ok {
-		return rs.draw(v.(*randomStream))
+		return r.random().draw(v.(*randomStream))
 	}
-	return rs.main.Next()
+	return r.random().draw(mainStream)
 }
 
 // draw returns the next value of s.
 func (rs *randomState) draw(s *randomStream) float64 {
+	rs.refresh()
 	if s.main {
 		return rs.main.Next()
 	}
