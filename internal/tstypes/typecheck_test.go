@@ -30,6 +30,7 @@ type project struct {
 var projects = []project{
 	{name: "api", dir: "testdata/api"},
 	{name: "worker-basic", file: "../../worker/testdata/basic.ts"},
+	{name: "worker-interceptors", dir: "../../worker/testdata/interceptors"},
 }
 
 func TestTypeCheck(t *testing.T) {

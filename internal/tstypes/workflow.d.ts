@@ -16,6 +16,8 @@ import type {
   InitialVersioningBehavior,
   LocalActivityOptions,
   MetricMeter,
+  MetricTags,
+  Payload,
   Priority,
   QueryDefinition,
   RetryPolicy,
@@ -677,6 +679,194 @@ export declare const metricMeter: MetricMeter;
  * the label and the run.
  */
 export declare function createEventGroup(label: string, options?: { id?: string }): EventGroupMarker;
+
+// ---- interceptors ---------------------------------------------------------
+
+/**
+ * The next interceptor (or, for the last one, the SDK's own handler) of an
+ * interceptor method: the method without its next parameter.
+ */
+export type Next<IF, FN extends keyof IF> = Required<IF>[FN] extends InterceptorMethod
+  ? (...args: WithoutNext<Parameters<Required<IF>[FN]>>) => ReturnType<Required<IF>[FN]>
+  : never;
+type InterceptorMethod = (...args: any[]) => any;
+type WithoutNext<P> = P extends [...infer Rest, any] ? Rest : never;
+
+/** Headers of a call: payloads by name, sent to the server with it. */
+export type Headers = Record<string, Payload>;
+
+/** Input of WorkflowInboundCallsInterceptor.execute. */
+export interface WorkflowExecuteInput {
+  readonly args: unknown[];
+  readonly headers: Headers;
+}
+
+/** Input of WorkflowInboundCallsInterceptor.handleSignal. */
+export interface SignalInput {
+  readonly signalName: string;
+  readonly args: unknown[];
+  readonly headers: Headers;
+}
+
+/** Input of WorkflowInboundCallsInterceptor.handleQuery. */
+export interface QueryInput {
+  readonly queryId: string;
+  readonly queryName: string;
+  readonly args: unknown[];
+  readonly headers: Headers;
+}
+
+/** Input of WorkflowInboundCallsInterceptor.handleUpdate and validateUpdate. */
+export interface UpdateInput {
+  readonly updateId: string;
+  readonly name: string;
+  readonly args: unknown[];
+  readonly headers: Headers;
+}
+
+/** Intercepts the calls into a workflow: its start and its messages. */
+export interface WorkflowInboundCallsInterceptor {
+  execute?: (input: WorkflowExecuteInput, next: Next<WorkflowInboundCallsInterceptor, 'execute'>) => Promise<unknown>;
+  handleSignal?: (input: SignalInput, next: Next<WorkflowInboundCallsInterceptor, 'handleSignal'>) => Promise<void>;
+  /** Must not be async and must not return a Promise: queries answer at once. */
+  handleQuery?: (input: QueryInput, next: Next<WorkflowInboundCallsInterceptor, 'handleQuery'>) => Promise<unknown>;
+  /** Runs only for updates whose handler has a validator; a throw rejects the update. */
+  validateUpdate?: (input: UpdateInput, next: Next<WorkflowInboundCallsInterceptor, 'validateUpdate'>) => void;
+  handleUpdate?: (input: UpdateInput, next: Next<WorkflowInboundCallsInterceptor, 'handleUpdate'>) => Promise<unknown>;
+}
+
+/** Input of WorkflowOutboundCallsInterceptor.scheduleActivity. */
+export interface ActivityInput {
+  readonly activityType: string;
+  readonly args: unknown[];
+  readonly options: ActivityOptions;
+  readonly headers: Headers;
+  readonly seq: number;
+}
+
+/** Input of WorkflowOutboundCallsInterceptor.scheduleLocalActivity. */
+export interface LocalActivityInput {
+  readonly activityType: string;
+  readonly args: unknown[];
+  readonly options: LocalActivityOptions;
+  readonly headers: Headers;
+  readonly seq: number;
+  readonly originalScheduleTime?: unknown;
+  readonly attempt: number;
+}
+
+/** Input of WorkflowOutboundCallsInterceptor.startTimer. */
+export interface TimerInput {
+  readonly durationMs: number;
+  readonly seq: number;
+  readonly options?: TimerOptions;
+}
+
+/** Input of WorkflowOutboundCallsInterceptor.startChildWorkflowExecution. */
+export interface StartChildWorkflowExecutionInput {
+  readonly workflowType: string;
+  readonly options: ChildWorkflowOptions;
+  readonly headers: Headers;
+  readonly seq: number;
+}
+
+/** The workflow a signal goes to. */
+export type SignalWorkflowTarget =
+  | { readonly type: 'external'; readonly workflowExecution: { workflowId: string; runId?: string } }
+  | { readonly type: 'child'; readonly childWorkflowId: string };
+
+/** Input of WorkflowOutboundCallsInterceptor.signalWorkflow. */
+export interface SignalWorkflowInput {
+  readonly seq: number;
+  readonly signalName: string;
+  readonly args: unknown[];
+  readonly headers: Headers;
+  readonly target: SignalWorkflowTarget;
+}
+
+/** Input of WorkflowOutboundCallsInterceptor.continueAsNew. */
+export interface ContinueAsNewInput {
+  readonly args: unknown[];
+  readonly headers: Headers;
+  readonly options: ContinueAsNewOptions & { workflowType: string; taskQueue: string };
+}
+
+/** Input of WorkflowOutboundCallsInterceptor.getLogAttributes. */
+export type GetLogAttributesInput = Record<string, unknown>;
+
+/** Input of WorkflowOutboundCallsInterceptor.getMetricTags. */
+export type GetMetricTagsInput = MetricTags;
+
+/** Intercepts the calls a workflow makes: activities, timers, children, signals, ... */
+export interface WorkflowOutboundCallsInterceptor {
+  scheduleActivity?: (input: ActivityInput, next: Next<WorkflowOutboundCallsInterceptor, 'scheduleActivity'>) => Promise<unknown>;
+  scheduleLocalActivity?: (
+    input: LocalActivityInput,
+    next: Next<WorkflowOutboundCallsInterceptor, 'scheduleLocalActivity'>,
+  ) => Promise<unknown>;
+  startTimer?: (input: TimerInput, next: Next<WorkflowOutboundCallsInterceptor, 'startTimer'>) => Promise<void>;
+  /** next resolves to the child's started (its first run ID) and completed (its result) promises. */
+  startChildWorkflowExecution?: (
+    input: StartChildWorkflowExecutionInput,
+    next: Next<WorkflowOutboundCallsInterceptor, 'startChildWorkflowExecution'>,
+  ) => Promise<[Promise<string>, Promise<unknown>]>;
+  signalWorkflow?: (input: SignalWorkflowInput, next: Next<WorkflowOutboundCallsInterceptor, 'signalWorkflow'>) => Promise<void>;
+  continueAsNew?: (input: ContinueAsNewInput, next: Next<WorkflowOutboundCallsInterceptor, 'continueAsNew'>) => Promise<never>;
+  getLogAttributes?: (
+    input: GetLogAttributesInput,
+    next: Next<WorkflowOutboundCallsInterceptor, 'getLogAttributes'>,
+  ) => Record<string, unknown>;
+  getMetricTags?: (input: GetMetricTagsInput, next: Next<WorkflowOutboundCallsInterceptor, 'getMetricTags'>) => GetMetricTagsInput;
+}
+
+/**
+ * Input of WorkflowInternalsInterceptor.activate: the activation (its run ID,
+ * timestamp, whether it replays, the history length; its jobs are not
+ * listed) and the index of its batch of jobs.
+ */
+export interface ActivateInput {
+  readonly activation: {
+    readonly runId?: string;
+    readonly timestamp?: Date;
+    readonly isReplaying?: boolean;
+    readonly historyLength?: number;
+    readonly jobs?: unknown[];
+  };
+  readonly batchIndex: number;
+}
+
+/** Input (and output) of WorkflowInternalsInterceptor.concludeActivation. */
+export interface ConcludeActivationInput {
+  readonly commands: unknown[];
+}
+export type ConcludeActivationOutput = ConcludeActivationInput;
+
+/** Input of WorkflowInternalsInterceptor.dispose. */
+export type DisposeInput = Record<string, never>;
+
+/** Intercepts the workflow's activations and its end. */
+export interface WorkflowInternalsInterceptor {
+  activate?(input: ActivateInput, next: Next<WorkflowInternalsInterceptor, 'activate'>): void;
+  concludeActivation?(
+    input: ConcludeActivationInput,
+    next: Next<WorkflowInternalsInterceptor, 'concludeActivation'>,
+  ): ConcludeActivationOutput;
+  dispose?(input: DisposeInput, next: Next<WorkflowInternalsInterceptor, 'dispose'>): void | Promise<void>;
+}
+
+/** The interceptors of one workflow run, from a WorkflowInterceptorsFactory. */
+export interface WorkflowInterceptors {
+  inbound?: WorkflowInboundCallsInterceptor[];
+  outbound?: WorkflowOutboundCallsInterceptor[];
+  internals?: WorkflowInternalsInterceptor[];
+}
+
+/**
+ * What an interceptor module exports as interceptors (worker option
+ * WorkflowInterceptorModules, tsworker's --workflow-interceptors): called
+ * once per run, before the workflow function.
+ */
+export type WorkflowInterceptorsFactory = () => WorkflowInterceptors;
 
 // Only the names exported above are part of the module.
 export {};

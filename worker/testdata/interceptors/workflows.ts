@@ -13,7 +13,8 @@ export async function intercepted(name: string): Promise<unknown> {
     greeting = who;
   });
   setHandler(defineQuery<string[]>('trace'), () => trace.filter((t) => !t.startsWith('activate') && t !== 'conclude'));
-  setHandler(defineUpdate<string, [string]>('add'), (...args) => args.join(','), { validator: () => undefined });
+  // The handleUpdate interceptor adds an argument.
+  setHandler(defineUpdate<string, [string]>('add'), (...args: [string]) => args.join(','), { validator: (_x: string) => undefined });
   const echoed = await echo('a');
   await sleep('10ms');
   const fromChild = await executeChild(child, { workflowId: `${name}-child` });
