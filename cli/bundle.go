@@ -14,9 +14,7 @@ import (
 type bundleFlags struct {
 	out    string
 	minify bool
-	// interceptors are workflow interceptor modules bundled with the
-	// workflows.
-	interceptors []string
+	load   loadFlags
 }
 
 func newBundleCommand() *cobra.Command {
@@ -44,13 +42,13 @@ checked before it ships.`,
 	}
 	cmd.Flags().StringVarP(&f.out, "output", "o", "", "write the bundle to `FILE` and its source map to FILE.map (default: stdout)")
 	cmd.Flags().BoolVar(&f.minify, "minify", false, "minify the bundle (stack traces stay readable through the source map)")
-	cmd.Flags().StringArrayVar(&f.interceptors, "workflow-interceptors", nil, workflowInterceptorsUsage)
+	f.load.add(cmd.Flags())
 	return cmd
 }
 
 func runBundle(cmd *cobra.Command, path string, f bundleFlags) error {
 	stdout, stderr := cmd.OutOrStdout(), cmd.ErrOrStderr()
-	src, err := bundleSource(path, f.minify, stderr, worker.LoadOptions{WorkflowInterceptorModules: f.interceptors})
+	src, err := bundleSource(path, f.minify, stderr, f.load.apply(worker.LoadOptions{}))
 	if err != nil {
 		writeCodeFrames(stderr, err)
 		return err

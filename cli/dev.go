@@ -42,7 +42,7 @@ type devFlags struct {
 	codec                            codecFlags
 	taskQueueSet                     bool // --task-queue given
 	nexusEndpoints                   []string
-	interceptors                     []string
+	load                             loadFlags
 }
 
 // errNoDev is the dev command's answer in a binary built without it.
@@ -116,7 +116,7 @@ The server keeps its state in memory unless --db-file is given.`,
 	fs.StringVar(&f.workflowID, "workflow-id", "", "workflow `ID` for --run (default: WORKFLOW-<random>)")
 	fs.StringVar(&f.logLevel, "log-level", "info", "worker and workflow log `LEVEL`: debug, info, warn, error or off")
 	fs.StringVar(&f.metricsAddress, "metrics-address", "", metricsFlagUsage)
-	fs.StringArrayVar(&f.interceptors, "workflow-interceptors", nil, workflowInterceptorsUsage)
+	f.load.add(fs)
 	fs.StringArrayVar(&f.nexusEndpoints, "nexus-endpoint", nil,
 		"create the Nexus endpoint `NAME=TASK_QUEUE` (or NAME=NAMESPACE/TASK_QUEUE) on the server dev starts, for workflows' createNexusServiceClient; the Nexus handlers run in a Go worker of that queue; repeatable")
 	f.codec.add(fs, "codec-")
@@ -164,7 +164,7 @@ func runDev(ctx context.Context, stdout, stderr io.Writer, startServer devhook.S
 	if prom != nil {
 		defer prom.Close()
 	}
-	lo.WorkflowInterceptorModules = f.interceptors
+	lo = f.load.apply(lo)
 	src, err := loadSource(path, stderr, lo)
 	if err != nil {
 		writeCodeFrames(stderr, err)

@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -13,6 +16,7 @@ import (
 
 	"github.com/tsworker/tsworker/bundler"
 	"github.com/tsworker/tsworker/client"
+	"github.com/tsworker/tsworker/worker"
 )
 
 // The Go SDK's records of a workflow task that JS code failed are left out
@@ -114,5 +118,22 @@ func TestRunEnd(t *testing.T) {
 	long := client.JSONValue([]byte(`"` + strings.Repeat("x", 200) + `"`))
 	if got := runEnd(long, nil, time.Second); !strings.HasSuffix(got, "...") || len(got) > 150 {
 		t.Errorf("long result: %q", got)
+	}
+}
+
+// TestWatchListPayloadConverter checks that dev reloads when the payload
+// converter module, or a package it imports, changes: both are inputs of
+// the bundle.
+func TestWatchListPayloadConverter(t *testing.T) {
+	src, err := bundleSource("testdata/dated.ts", false, io.Discard, worker.LoadOptions{
+		PayloadConverterPath: "testdata/dateconverter.ts", NodePaths: []string{"testdata/packages"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	watched := watchList("testdata/dated.ts", src)
+	for _, want := range []string{"testdata/dateconverter.ts", filepath.Join("testdata", "packages", "datejson", "index.js")} {
+		if !slices.Contains(watched, want) {
+			t.Errorf("dev does not watch %s; it watches %q", want, watched)
+		}
 	}
 }

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/spf13/pflag"
+
 	"github.com/tsworker/tsworker/bundler"
 	"github.com/tsworker/tsworker/internal/engine"
 	"github.com/tsworker/tsworker/worker"
@@ -38,10 +40,39 @@ func checkPath(path string) error {
 	return nil
 }
 
-// workflowInterceptorsUsage is the help of the --workflow-interceptors
-// flag of run and dev.
-const workflowInterceptorsUsage = "bundle the workflow interceptor module `FILE` (exporting interceptors, a WorkflowInterceptorsFactory) " +
-	"with the workflows, as the TypeScript SDK's interceptors.workflowModules; repeat it for more, called in order"
+// The help of the flags that bundle more with the workflows, on run, dev,
+// bundle and replay.
+const (
+	workflowInterceptorsUsage = "bundle the workflow interceptor module `FILE` (exporting interceptors, a WorkflowInterceptorsFactory) " +
+		"with the workflows, as the TypeScript SDK's interceptors.workflowModules; repeat it for more, called in order"
+	payloadConverterUsage = "bundle the payload converter module `FILE` (exporting payloadConverter) with the workflows, " +
+		"as the TypeScript SDK's payloadConverterPath: every value into and out of the workflows goes through it"
+	nodePathUsage = "also look for npm packages the workflows import in `DIR`, after the node_modules beside and above them " +
+		"(as NODE_PATH, or webpack's resolve.modules); repeatable"
+)
+
+// loadFlags are the flags of run, dev, bundle and replay that bundle more
+// with the workflows: interceptor modules, a payload converter, places of npm
+// packages.
+type loadFlags struct {
+	interceptors     []string
+	payloadConverter string
+	nodePaths        []string
+}
+
+func (f *loadFlags) add(fs *pflag.FlagSet) {
+	fs.StringArrayVar(&f.interceptors, "workflow-interceptors", nil, workflowInterceptorsUsage)
+	fs.StringVar(&f.payloadConverter, "payload-converter", "", payloadConverterUsage)
+	fs.StringArrayVar(&f.nodePaths, "node-path", nil, nodePathUsage)
+}
+
+// apply sets the load options of f on lo.
+func (f loadFlags) apply(lo worker.LoadOptions) worker.LoadOptions {
+	lo.WorkflowInterceptorModules = f.interceptors
+	lo.PayloadConverterPath = f.payloadConverter
+	lo.NodePaths = f.nodePaths
+	return lo
+}
 
 // bundleSource bundles and loads the workflows file (or directory) at
 // path. Bundler warnings go to warn.
@@ -54,7 +85,8 @@ func bundleSource(path string, minify bool, warn io.Writer, lo ...worker.LoadOpt
 		o = lo[0]
 	}
 	start := time.Now() // the bundle latency metric covers bundling
-	res := bundler.Bundle(bundler.Options{Entry: path, Minify: minify, InterceptorModules: o.WorkflowInterceptorModules})
+	res := bundler.Bundle(bundler.Options{Entry: path, Minify: minify, InterceptorModules: o.WorkflowInterceptorModules,
+		PayloadConverter: o.PayloadConverterPath, NodePaths: o.NodePaths})
 	for _, m := range res.Warnings {
 		fmt.Fprintf(warn, "warning: %s\n", m)
 	}
@@ -82,6 +114,10 @@ func readBundle(path string, lo ...worker.LoadOptions) (*source, error) {
 	}
 	if !looksLikeBundle(code) {
 		return nil, fmt.Errorf("%s is not a bundle written by `tsworker bundle`; pass the workflows source file without --bundle", path)
+	}
+	if len(lo) > 0 && (len(lo[0].WorkflowInterceptorModules) > 0 || lo[0].PayloadConverterPath != "" || len(lo[0].NodePaths) > 0) {
+		return nil, fmt.Errorf("%s is a bundle, which carries the interceptors and payload converter it was built with; "+
+			"pass --workflow-interceptors, --payload-converter and --node-path to 'tsworker bundle' instead", path)
 	}
 	wfs, err := worker.LoadBundle(code, path, lo...)
 	if err != nil {

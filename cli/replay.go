@@ -15,6 +15,7 @@ type replayFlags struct {
 	query     string
 	limit     int
 	bundle    string
+	load      loadFlags
 }
 
 func newReplayCommand() *cobra.Command {
@@ -64,6 +65,7 @@ status 1 if any history fails to replay.`,
 	fs.StringVar(&f.query, "query", "", "replay the workflow executions this visibility `QUERY` matches, fetched from the server, e.g. \"WorkflowType='order'\"")
 	fs.IntVar(&f.limit, "limit", 0, "with --query, replay at most `N` executions, the newest (default: all that match)")
 	fs.StringVar(&f.bundle, "bundle", "", "replay against the bundle `FILE` written by 'tsworker bundle' instead of bundling PATH")
+	f.load.add(fs)
 	f.conn.add(fs)
 	return cmd
 }
@@ -83,15 +85,16 @@ func runReplay(cmd *cobra.Command, path string, f replayFlags) error {
 	}
 	var src *source
 	var err error
+	lo := f.load.apply(worker.LoadOptions{})
 	switch {
 	case f.bundle != "" && path != "":
 		return fmt.Errorf("pass either PATH (%s) or --bundle (%s), not both", path, f.bundle)
 	case f.bundle != "":
-		src, err = readBundle(f.bundle)
+		src, err = readBundle(f.bundle, lo)
 	case path == "":
-		src, err = loadSource(".", stderr)
+		src, err = loadSource(".", stderr, lo)
 	default:
-		src, err = loadSource(path, stderr)
+		src, err = loadSource(path, stderr, lo)
 	}
 	if err != nil {
 		writeCodeFrames(stderr, err)

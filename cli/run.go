@@ -25,7 +25,7 @@ type runFlags struct {
 	maxActivities    int
 	maxWorkflowTasks int
 	codec            codecFlags
-	interceptors     []string
+	load             loadFlags
 }
 
 func newRunCommand(acts Activities) *cobra.Command {
@@ -86,7 +86,7 @@ the Go SDK's metrics and tsworker's own are served for Prometheus at /metrics.`,
 	fs.DurationVar(&f.stopTimeout, "graceful-stop-timeout", 10*time.Second, "on SIGINT/SIGTERM, how long running activities get to finish")
 	fs.IntVar(&f.maxActivities, "max-concurrent-activities", 0, "run at most `N` activities at once (default: the Go SDK's, 1000)")
 	fs.IntVar(&f.maxWorkflowTasks, "max-concurrent-workflow-tasks", 0, "run at most `N` workflow tasks at once (default: the Go SDK's, 1000)")
-	fs.StringArrayVar(&f.interceptors, "workflow-interceptors", nil, workflowInterceptorsUsage)
+	f.load.add(fs)
 	f.conn.add(fs)
 	f.codec.add(fs, "codec-")
 	return cmd
@@ -116,7 +116,7 @@ func runWorker(cmd *cobra.Command, acts Activities, path string, f runFlags) err
 	if prom != nil {
 		defer prom.Close()
 	}
-	lo.WorkflowInterceptorModules = f.interceptors
+	lo = f.load.apply(lo)
 	var src *source
 	switch {
 	case f.bundle != "":
