@@ -236,5 +236,6 @@ func TestMisc(t *testing.T) {
 		{"sandboxGlobals", run("sandboxGlobals")},
 		{"sandboxIntl", run("sandboxIntl")},
 		{"sandboxAssert", run("sandboxAssert")},
+		{"sandboxCrypto", run("sandboxCrypto")},
 	})
 }

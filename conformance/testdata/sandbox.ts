@@ -163,3 +163,28 @@ export async function sandboxAssert(): Promise<unknown> {
   attempt(() => assert.doesNotThrow(() => { throw new Error('inner'); }, 'mine'));
   return messages;
 }
+
+// sandboxCrypto: the Web Crypto global (crypto.randomUUID,
+// crypto.getRandomValues, crypto.subtle): whether the sandbox has it, and
+// what calling it gives or throws.
+export async function sandboxCrypto(): Promise<unknown> {
+  const g = globalThis as any;
+  const attempt = (f: () => unknown) => {
+    try {
+      return f();
+    } catch (err: any) {
+      return `${err instanceof Error} ${err?.name}: ${err?.message}`;
+    }
+  };
+  return {
+    typeofCrypto: typeof g.crypto,
+    inGlobal: 'crypto' in g,
+    descriptor: attempt(() => {
+      const d = Object.getOwnPropertyDescriptor(g, 'crypto');
+      return d && { writable: d.writable, enumerable: d.enumerable, configurable: d.configurable, get: typeof d.get };
+    }),
+    randomUUID: attempt(() => crypto.randomUUID()),
+    getRandomValues: attempt(() => Array.from(crypto.getRandomValues(new Uint8Array(8)))),
+    ctors: ['Crypto', 'CryptoKey', 'SubtleCrypto'].map((n) => `${n}:${typeof g[n]}`),
+  };
+}

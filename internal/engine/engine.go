@@ -11,7 +11,6 @@ package engine
 import (
 	"errors"
 	"fmt"
-	"hash/fnv"
 	"sort"
 	"strings"
 	"time"
@@ -260,16 +259,6 @@ func decodeArgs(input converter.EncodedValues) ([]*commonpb.Payload, error) {
 		out = append(out, r.Payload())
 	}
 	return out, nil
-}
-
-func seedFor(info *workflow.Info) uint64 {
-	h := fnv.New64a()
-	id := info.OriginalRunID
-	if id == "" {
-		id = info.WorkflowExecution.RunID
-	}
-	_, _ = h.Write([]byte(id))
-	return h.Sum64()
 }
 
 // jsErrorString renders an error out of goja with its JS stack when it has

@@ -79,7 +79,7 @@ func newRun(ctx workflow.Context, w *Workflows, in *inbound) *run {
 	info := workflow.GetInfo(ctx)
 	rt := jsruntime.New(jsruntime.Env{
 		Now:      func() time.Time { return workflow.Now(ctx) },
-		Seed:     seedFor(info),
+		Random:   r.currentRandom,
 		Log:      r.consoleLog,
 		Timers:   r,
 		NewError: r.newError,
@@ -94,7 +94,6 @@ func newRun(ctx workflow.Context, w *Workflows, in *inbound) *run {
 		r.wd.timed = r.tm != nil
 	}
 	r.vm.SetAsyncContextTracker(r)
-	r.vm.SetRandSource(r.currentRandom)
 	r.installHost()
 	in.run = r
 	return r
@@ -104,7 +103,7 @@ func newRun(ctx workflow.Context, w *Workflows, in *inbound) *run {
 // context, to evaluate a bundle's top level in Load.
 func newProbeRun(w *Workflows) *run {
 	r := &run{w: w}
-	r.loop.init(nil, jsruntime.New(jsruntime.Env{Log: func(string, string) {}, NewError: r.newError}), w.opts.Limits.withDefaults(), nil)
+	r.loop.init(nil, jsruntime.New(jsruntime.Env{Log: func(string, string) {}, NewError: r.newError, Random: r.currentRandom}), w.opts.Limits.withDefaults(), nil)
 	r.root = &asyncCtx{scope: &scope{cancellable: true}}
 	r.cur = r.root
 	r.installHost()

@@ -40,7 +40,6 @@ var globalBuilders = map[string]func(r *Runtime, g *lazyGlobals) goja.Value{
 	"AbortSignal":          webClass("AbortSignal"),
 	"assert":               webClass("assert"),
 	"queueMicrotask":       webClass("queueMicrotask"),
-	"crypto":               (*Runtime).newCrypto,
 	"Intl":                 (*Runtime).newIntl,
 	"WeakRef":              webClass("WeakRef"),
 	"FinalizationRegistry": webClass("FinalizationRegistry"),

@@ -41,8 +41,6 @@ func (h *hostFuncs) Get(name string) goja.Value {
 		fn = h.r.hostParseQuery
 	case "serializeQuery":
 		fn = h.r.hostSerializeQuery
-	case "uuid":
-		fn = func(goja.FunctionCall) goja.Value { return h.r.VM.ToValue(h.r.UUID4()) }
 	case "violation":
 		fn = func(c goja.FunctionCall) goja.Value { return h.r.determinismViolation(c.Argument(0).String()) }
 	case "expandRegExp":

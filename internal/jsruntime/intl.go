@@ -7,10 +7,6 @@ import (
 	"github.com/dop251/goja"
 )
 
-// newCrypto makes the global crypto: randomUUID and getRandomValues, both
-// from the run's seeded generator.
-func (r *Runtime) newCrypto(g *lazyGlobals) goja.Value { return r.webBuild("crypto", nil) }
-
 // newIntl makes the global Intl. goja has none and no locale data: it
 // formats numbers and dates and compares strings as en-US (dates in any
 // IANA time zone, UTC by default), and throws a RangeError that says so

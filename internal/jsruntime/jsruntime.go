@@ -8,7 +8,6 @@ import (
 	"bytes"
 	"fmt"
 	"math"
-	"math/rand/v2"
 	"strings"
 	"time"
 
@@ -49,8 +48,11 @@ type Timers interface {
 type Env struct {
 	// Now returns the workflow's current time; Date reads it.
 	Now func() time.Time
-	// Seed seeds Math.random. The same seed gives the same sequence.
-	Seed uint64
+	// Random backs Math.random: the run's deterministic sequence, which the
+	// engine draws as the TypeScript SDK does. Optional; without it
+	// Math.random throws, so that nothing draws from a source the run does
+	// not control.
+	Random func() float64
 	// Log receives console output ("debug", "info", "warn", "error").
 	Log func(level, msg string)
 	// Timers backs setTimeout/clearTimeout. Optional.
@@ -65,8 +67,7 @@ type Env struct {
 // Runtime is one workflow run's JavaScript sandbox. It is not safe for
 // concurrent use: only the goroutine driving the run may touch it.
 type Runtime struct {
-	VM   *goja.Runtime
-	rand *rand.Rand
+	VM *goja.Runtime
 
 	stringify goja.Callable
 	parse     goja.Callable
@@ -83,14 +84,20 @@ type Runtime struct {
 // yet; see Run.
 func New(env Env) *Runtime {
 	vm := goja.New()
-	r := &Runtime{VM: vm, rand: rand.New(rand.NewPCG(env.Seed, env.Seed^0x9e3779b97f4a7c15)), newError: env.NewError}
+	r := &Runtime{VM: vm, newError: env.NewError}
 	vm.SetFieldNameMapper(goja.UncapFieldNameMapper())
 	if env.Now != nil {
 		vm.SetTimeSource(env.Now)
 	} else {
 		vm.SetTimeSource(func() time.Time { return time.Unix(0, 0) })
 	}
-	vm.SetRandSource(r.rand.Float64)
+	if env.Random != nil {
+		vm.SetRandSource(env.Random)
+	} else {
+		vm.SetRandSource(func() float64 {
+			panic(vm.NewTypeError("Math.random: this runtime has no deterministic random source"))
+		})
+	}
 	g := vm.GlobalObject()
 	if env.Log != nil {
 		// console is made on first use: most runs never log.
@@ -164,24 +171,6 @@ func (r *Runtime) Run(p *Program, exportsName string) (*goja.Object, error) {
 		return nil, fmt.Errorf("%s: the bundle defines no exports", p.Name)
 	}
 	return v.ToObject(r.VM), nil
-}
-
-// Rand returns the runtime's deterministic random source (the one behind
-// Math.random).
-func (r *Runtime) Rand() *rand.Rand { return r.rand }
-
-// UUID4 returns a random (version 4) UUID drawn from the deterministic source.
-func (r *Runtime) UUID4() string {
-	var b [16]byte
-	for i := 0; i < 16; i += 8 {
-		v := r.rand.Uint64()
-		for j := 0; j < 8; j++ {
-			b[i+j] = byte(v >> (8 * j))
-		}
-	}
-	b[6] = (b[6] & 0x0f) | 0x40
-	b[8] = (b[8] & 0x3f) | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 }
 
 // Format renders console arguments as Node's console does, roughly: strings

@@ -321,22 +321,6 @@
         Promise.resolve().then(() => callback());
       };
 
-    case 'crypto': {
-      const crypto = {};
-      define(crypto, {
-        randomUUID: function randomUUID() { return h.uuid(); },
-        getRandomValues: function getRandomValues(array) {
-          if (!ArrayBuffer.isView(array) || array instanceof Float32Array || array instanceof Float64Array || array instanceof DataView) {
-            throw new TypeError('The "typedArray" argument must be an integer-type TypedArray');
-          }
-          const bytes = new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
-          for (let i = 0; i < bytes.length; i++) bytes[i] = Math.floor(Math.random() * 256);
-          return array;
-        },
-      });
-      return crypto;
-    }
-
     case 'captureStackTrace':
       return function captureStackTrace(target, constructorOpt) {
         if (target === null || typeof target !== 'object' && typeof target !== 'function') {

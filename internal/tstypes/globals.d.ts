@@ -48,14 +48,6 @@ declare var TextDecoder: {
   new (label?: string, options?: TextDecoderOptions): TextDecoder;
 };
 
-interface Crypto {
-  /** A random UUID v4 from the workflow's seeded generator: the same on replay. */
-  randomUUID(): `${string}-${string}-${string}-${string}-${string}`;
-  /** Fills array with bytes from the workflow's seeded generator. */
-  getRandomValues<T extends Int8Array | Uint8Array | Uint8ClampedArray | Int16Array | Uint16Array | Int32Array | Uint32Array>(array: T): T;
-}
-declare var crypto: Crypto;
-
 interface URLSearchParams {
   readonly size: number;
   append(name: string, value: string): void;

@@ -81,6 +81,7 @@ func TestTypeCheckRejects(t *testing.T) {
 		"signal_args.ts":     "import { defineSignal, setHandler } from '@temporalio/workflow';\nconst s = defineSignal<[number]>('s');\nexport async function w() { setHandler(s, (x: string) => void x); }\n",
 		"no_dom.ts":          "export async function w() { return document.title; }\n",
 		"no_node.ts":         "export async function w() { return process.env.HOME; }\n",
+		"no_crypto.ts":       "export async function w() { return crypto.randomUUID(); }\n",
 	}
 	dir := t.TempDir()
 	for name, src := range bad {

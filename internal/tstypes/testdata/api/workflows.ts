@@ -252,5 +252,5 @@ export async function globals(): Promise<string> {
   }
   void new MyError('x');
   const price = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' }).format(1.5);
-  return new TextDecoder().decode(bytes) + crypto.randomUUID() + Math.random() + u.href + price;
+  return new TextDecoder().decode(bytes) + wf.uuid4() + Math.random() + u.href + price;
 }
