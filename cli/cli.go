@@ -15,7 +15,8 @@
 // Then `go run . dev workflows.ts` starts a local Temporal server with its
 // Web UI and a worker that runs the workflows of workflows.ts with those
 // activities, and `go run . run workflows.ts --task-queue orders` runs the
-// same worker against a real server.
+// same worker against a real server. WithNexusService and WithGoWorkflow
+// add the program's Nexus services and Go workflows to those workers.
 //
 // The commands: run (a worker for a Temporal server), workflow (start,
 // execute, signal, query, update, cancel, terminate, describe, list and
@@ -35,11 +36,16 @@ import (
 	"os"
 	"os/signal"
 	"reflect"
+	"runtime"
 	"sort"
+	"strconv"
+	"strings"
 	"syscall"
 
+	"github.com/nexus-rpc/sdk-go/nexus"
 	"github.com/spf13/cobra"
 	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/workflow"
 
 	"github.com/tsworker/tsworker/cli/internal/devhook"
 	"github.com/tsworker/tsworker/worker"
@@ -55,6 +61,28 @@ type Activities map[string]any
 // An Option adds to the command line that Main and NewRootCommand build.
 // Package cli/dev provides one: dev.Command() adds the dev command.
 type Option func(*devhook.Settings)
+
+// WithNexusService registers a Nexus service on the workers of dev and run,
+// beside the JS workflows and the activities, as worker.RegisterNexusService:
+// its Go handlers then run in the same process, and workflows call them
+// through an endpoint that targets the worker's task queue
+// (createNexusServiceClient; `dev --nexus-endpoint NAME=QUEUE` creates one on
+// the server dev starts). An operation backed by a Go workflow
+// (temporalnexus.NewWorkflowRunOperation) needs that workflow registered too:
+// see WithGoWorkflow.
+func WithNexusService(svc *nexus.Service) Option {
+	return func(s *devhook.Settings) { s.NexusServices = append(s.NexusServices, svc) }
+}
+
+// WithGoWorkflow registers a Go workflow function on the workers of dev and
+// run, beside the JS workflows, as the Go SDK worker's
+// RegisterWorkflowWithOptions: under opts.Name, or the function's name. A
+// name that a JS workflow also has is an error.
+func WithGoWorkflow(wf any, opts workflow.RegisterOptions) Option {
+	return func(s *devhook.Settings) {
+		s.GoWorkflows = append(s.GoWorkflows, devhook.GoWorkflow{Fn: wf, Opts: opts})
+	}
+}
 
 // Main runs the tsworker command line with os.Args and exits: status 0 on
 // success, 1 after printing "tsworker: <error>" to stderr. SIGINT and
@@ -114,8 +142,8 @@ worker for your workflows, and reloads the worker when you save a file.`,
 	root.SetFlagErrorFunc(flagError)
 	// One command per file; a new command is one more line here.
 	root.AddCommand(
-		newDevCommand(acts, s.StartServer),
-		newRunCommand(acts),
+		newDevCommand(acts, &s),
+		newRunCommand(acts, &s),
 		newBundleCommand(),
 		newReplayCommand(),
 		newWorkflowCommand(),
@@ -165,6 +193,75 @@ func registerActivity(w *worker.Worker, name string, a any) (err error) {
 		return fmt.Errorf("register activity %q: want a function or a pointer to a struct, got %T", name, a)
 	}
 	return nil
+}
+
+// registerGo registers the Go workflows and Nexus services of s on w, and
+// returns their names for the banner. A registration the Go SDK rejects (it
+// panics) is returned as an error.
+func registerGo(w *worker.Worker, s *devhook.Settings) (goWorkflows, nexusServices []string, err error) {
+	js := map[string]bool{}
+	for _, n := range w.Workflows().Names() {
+		js[n] = true
+	}
+	for _, gw := range s.GoWorkflows {
+		name := gw.Opts.Name
+		if name == "" {
+			name = funcName(gw.Fn)
+		}
+		if js[name] {
+			return nil, nil, fmt.Errorf("register Go workflow %q: the JS workflows export a workflow of that name; give the Go one another name (workflow.RegisterOptions.Name)", name)
+		}
+		if err := recovered("register Go workflow "+strconv.Quote(name), func() {
+			w.GoWorker().RegisterWorkflowWithOptions(gw.Fn, gw.Opts)
+		}); err != nil {
+			return nil, nil, err
+		}
+		goWorkflows = append(goWorkflows, name)
+	}
+	for _, svc := range s.NexusServices {
+		if svc == nil {
+			return nil, nil, errors.New("register Nexus service: nil service")
+		}
+		if err := recovered("register Nexus service "+strconv.Quote(svc.Name), func() {
+			w.RegisterNexusService(svc)
+		}); err != nil {
+			return nil, nil, err
+		}
+		nexusServices = append(nexusServices, svc.Name)
+	}
+	return goWorkflows, nexusServices, nil
+}
+
+// goWorkflowsNote is what the banner adds to the JS workflows' line for the
+// Go workflows.
+func goWorkflowsNote(names []string) string {
+	if len(names) == 0 {
+		return ""
+	}
+	return "; Go: " + strings.Join(names, ", ")
+}
+
+// recovered calls f and returns its panic, if any, as an error.
+func recovered(what string, f func()) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%s: %v", what, r)
+		}
+	}()
+	f()
+	return nil
+}
+
+// funcName is the name the Go SDK registers a function under: its name
+// without package path and receiver.
+func funcName(fn any) string {
+	v := reflect.ValueOf(fn)
+	if v.Kind() != reflect.Func {
+		return fmt.Sprintf("%T", fn)
+	}
+	name := runtime.FuncForPC(v.Pointer()).Name()
+	name = strings.TrimSuffix(name[strings.LastIndex(name, ".")+1:], "-fm")
+	return name
 }
 
 // errInterrupted is returned when the command's context ends before its

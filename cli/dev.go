@@ -49,8 +49,8 @@ type devFlags struct {
 var errNoDev = errors.New("this program has no dev command: it is built without the embedded Temporal server; " +
 	"add dev.Command() (package github.com/tsworker/tsworker/cli/dev) to cli.Main, or use the tsworker binary")
 
-func newDevCommand(acts Activities, startServer devhook.StartServer) *cobra.Command {
-	if startServer == nil {
+func newDevCommand(acts Activities, reg *devhook.Settings) *cobra.Command {
+	if reg.StartServer == nil {
 		// Hidden, so that help does not offer it, but a mistyped habit
 		// gets an answer that says what to do.
 		return &cobra.Command{
@@ -100,7 +100,7 @@ The server keeps its state in memory unless --db-file is given.`,
 				f.uiPort = 0
 			}
 			f.taskQueueSet = cmd.Flags().Changed("task-queue")
-			return runDev(cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr(), startServer, acts, path, f)
+			return runDev(cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr(), reg, acts, path, f)
 		},
 	}
 	fs := cmd.Flags()
@@ -123,7 +123,7 @@ The server keeps its state in memory unless --db-file is given.`,
 	return cmd
 }
 
-func runDev(ctx context.Context, stdout, stderr io.Writer, startServer devhook.StartServer, acts Activities, path string, f devFlags) error {
+func runDev(ctx context.Context, stdout, stderr io.Writer, reg *devhook.Settings, acts Activities, path string, f devFlags) error {
 	// In --run mode stdout carries the result only.
 	info := stdout
 	if f.run != "" {
@@ -215,7 +215,7 @@ func runDev(ctx context.Context, stdout, stderr io.Writer, startServer devhook.S
 				return err
 			}
 		}
-		srv, err = startServer(ctx, devhook.ServerOptions{
+		srv, err = reg.StartServer(ctx, devhook.ServerOptions{
 			IP: f.ip, Port: f.port, UI: !f.headless, UIPort: f.uiPort, DBFile: f.dbFile, Namespaces: extra,
 			UICodecEndpoint: codecEndpoint, NexusEndpoints: f.nexusEndpoints,
 		})
@@ -235,7 +235,7 @@ func runDev(ctx context.Context, stdout, stderr io.Writer, startServer devhook.S
 	}
 	defer c.Close()
 
-	d := &devWorker{c: c, taskQueue: f.taskQueue, acts: acts, lo: lo, diag: diag}
+	d := &devWorker{c: c, taskQueue: f.taskQueue, acts: acts, reg: reg, lo: lo, diag: diag}
 	if f.run == "" {
 		// --run prints its own run's end.
 		d.notices = &runNotices{w: info, mu: &sync.Mutex{}}
@@ -251,9 +251,12 @@ func runDev(ctx context.Context, stdout, stderr io.Writer, startServer devhook.S
 		fmt.Fprintf(info, "  Web UI:          %s\n", ui)
 	}
 	fmt.Fprintf(info, "  Task queue:      %s\n", f.taskQueue)
-	fmt.Fprintf(info, "  Workflows:       %s (from %s)\n", strings.Join(src.wfs.Names(), ", "), src.name)
+	fmt.Fprintf(info, "  Workflows:       %s (from %s)%s\n", strings.Join(src.wfs.Names(), ", "), src.name, goWorkflowsNote(d.goWorkflows))
 	if acts := d.w.Activities(); len(acts) > 0 {
 		fmt.Fprintf(info, "  Activities:      %s\n", strings.Join(acts, ", "))
+	}
+	if len(d.nexusServices) > 0 {
+		fmt.Fprintf(info, "  Nexus services:  %s\n", strings.Join(d.nexusServices, ", "))
 	}
 	if prom != nil {
 		fmt.Fprintf(info, "  Metrics:         %s\n", prom.URL())
@@ -351,10 +354,13 @@ type devWorker struct {
 	c         sdkclient.Client
 	taskQueue string
 	acts      Activities
+	reg       *devhook.Settings // Go workflows and Nexus services
 	w         *worker.Worker
 	code      []byte // the bundle w runs
 	lo        worker.LoadOptions
 	diag      *worker.Diagnostics
+	// goWorkflows and nexusServices are the names registered from reg.
+	goWorkflows, nexusServices []string
 	// notices, if set, prints a line as each run ends.
 	notices interceptor.WorkerInterceptor
 }
@@ -370,6 +376,9 @@ func (d *devWorker) start(src *source) error {
 		return err
 	}
 	if err := registerActivities(w, d.acts); err != nil {
+		return err
+	}
+	if d.goWorkflows, d.nexusServices, err = registerGo(w, d.reg); err != nil {
 		return err
 	}
 	if err := w.Start(); err != nil {

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/tsworker/tsworker/cli/internal/devhook"
 	sdkworker "go.temporal.io/sdk/worker"
 
 	"github.com/tsworker/tsworker/worker"
@@ -28,7 +30,7 @@ type runFlags struct {
 	load             loadFlags
 }
 
-func newRunCommand(acts Activities) *cobra.Command {
+func newRunCommand(acts Activities, reg *devhook.Settings) *cobra.Command {
 	var f runFlags
 	cmd := &cobra.Command{
 		Use:   "run [PATH] --task-queue QUEUE",
@@ -74,7 +76,7 @@ the Go SDK's metrics and tsworker's own are served for Prometheus at /metrics.`,
 			if len(args) == 1 {
 				path = args[0]
 			}
-			return runWorker(cmd, acts, path, f)
+			return runWorker(cmd, acts, reg, path, f)
 		},
 	}
 	fs := cmd.Flags()
@@ -92,7 +94,7 @@ the Go SDK's metrics and tsworker's own are served for Prometheus at /metrics.`,
 	return cmd
 }
 
-func runWorker(cmd *cobra.Command, acts Activities, path string, f runFlags) error {
+func runWorker(cmd *cobra.Command, acts Activities, reg *devhook.Settings, path string, f runFlags) error {
 	ctx := cmd.Context()
 	stdout, stderr := cmd.OutOrStdout(), cmd.ErrOrStderr()
 	if f.taskQueue == "" {
@@ -154,10 +156,17 @@ func runWorker(cmd *cobra.Command, acts Activities, path string, f runFlags) err
 	if err := registerActivities(w, acts); err != nil {
 		return err
 	}
+	goWfs, services, err := registerGo(w, reg)
+	if err != nil {
+		return err
+	}
 	fmt.Fprintf(stdout, "Worker for task queue %s on %s (namespace %s)\n", f.taskQueue, opts.HostPort, opts.Namespace)
-	fmt.Fprintf(stdout, "  Workflows:  %s (from %s)\n", strings.Join(src.wfs.Names(), ", "), src.name)
+	fmt.Fprintf(stdout, "  Workflows:  %s (from %s)%s\n", strings.Join(src.wfs.Names(), ", "), src.name, goWorkflowsNote(goWfs))
 	if names := w.Activities(); len(names) > 0 {
 		fmt.Fprintf(stdout, "  Activities: %s\n", strings.Join(names, ", "))
+	}
+	if len(services) > 0 {
+		fmt.Fprintf(stdout, "  Nexus:      %s\n", strings.Join(services, ", "))
 	}
 	if prom != nil {
 		fmt.Fprintf(stdout, "  Metrics:    %s\n", prom.URL())

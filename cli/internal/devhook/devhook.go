@@ -4,13 +4,29 @@
 // server; package cli and the production commands do not.
 package devhook
 
-import "context"
+import (
+	"context"
+
+	"github.com/nexus-rpc/sdk-go/nexus"
+	"go.temporal.io/sdk/workflow"
+)
 
 // Settings is what the options of package cli (cli.Option) set.
 type Settings struct {
 	// StartServer starts the server of `tsworker dev`. Nil leaves the dev
 	// command out.
 	StartServer StartServer
+	// NexusServices are registered on the workers of dev and run.
+	NexusServices []*nexus.Service
+	// GoWorkflows are registered on the workers of dev and run.
+	GoWorkflows []GoWorkflow
+}
+
+// GoWorkflow is a Go workflow function and the options it is registered
+// with.
+type GoWorkflow struct {
+	Fn   any
+	Opts workflow.RegisterOptions
 }
 
 // StartServer starts a local Temporal server and returns when its
