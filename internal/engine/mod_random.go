@@ -45,6 +45,7 @@ const (
 type randomState struct {
 	*run
 	seedID string                    // the run ID seed was made from
+	info   *workflow.Info            // the run's, which the Go SDK updates in place
 	seed   []byte                    // the seed's bytes, as the TypeScript SDK has them
 	main   *wfrandom.Alea            // the workflow's sequence
 	named  map[string]*wfrandom.Alea // getRandomStream's sequences, by name
@@ -70,11 +71,17 @@ func (r *run) random() *randomState {
 }
 
 // refresh seeds the run's randomness on first use, and again after the Go
-// SDK has met a reset (see randomModule).
+// SDK has met a reset (see randomModule). It runs at every draw, so it
+// keeps the run's Info (the Go SDK has one per run and writes the reset's
+// run ID into it) rather than asking workflow.GetInfo each time: a check
+// costs a field read.
 func (rs *randomState) refresh() {
 	id := ""
 	if rs.ctx != nil {
-		id = seedRunID(workflow.GetInfo(rs.ctx))
+		if rs.info == nil {
+			rs.info = workflow.GetInfo(rs.ctx)
+		}
+		id = seedRunID(rs.info)
 	}
 	if rs.main == nil || id != rs.seedID {
 		rs.reseed(id)
@@ -111,7 +118,7 @@ func seedRunID(info *workflow.Info) string {
 // when the SDK processes a workflow task failed event with cause
 // RESET_WORKFLOW (internal_event_handlers.go), where the Go SDK reseeds its
 // own GetRandomStream streams. No exported field or call gives it. nil if
-// the SDK has no such field (TestResetRunIDField fails then).
+// the SDK has no such field (TestResetRunID fails then).
 var currentRunIDField = func() []int {
 	f, ok := reflect.TypeFor[workflow.Info]().FieldByName("currentRunID")
 	if !ok || f.Type.Kind() != reflect.String {
