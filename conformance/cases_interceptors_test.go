@@ -43,6 +43,11 @@ func TestInterceptors(t *testing.T) {
 			d.start("icptContinue", "first", "x")
 			d.result()
 		}},
+		// startNexusOperation for a Nexus client's operations.
+		{"interceptedNexus", func(d *driver) {
+			d.start("icptNexus")
+			d.result()
+		}},
 		// activate and concludeActivation, once per activation.
 		{"interceptedActivations", func(d *driver) {
 			d.start("icptActivations")

@@ -49,6 +49,7 @@
   let timerSeq = 1;
   let signalSeq = 1;
   let childSeq = 1;
+  let nexusSeq = 1;
   function signaller(orig, target) {
     return (def, ...args) => {
       const signalName = typeof def === 'string' ? def : def?.name;
@@ -129,6 +130,29 @@
       return compose(outbound, 'continueAsNew', async (input) => {
         throw new ContinueAsNew(withHeaders(input.headers, () => orig(input.options, input.args)));
       })({ args, headers: {}, options: required });
+    },
+    nexusClient(client, options) {
+      const orig = client.startOperation;
+      const startOperation = async (op, input, operationOptions) => {
+        const def = typeof op === 'string' ? options.service.operations?.[op] : op;
+        const { token, result } = await compose(outbound, 'startNexusOperation', async (i) => {
+          const handle = await orig({ name: i.operation }, i.input, i.options);
+          return { token: handle.token, result: handle.result() };
+        })({
+          endpoint: options.endpoint,
+          service: options.service.name,
+          operation: def?.name,
+          options: { ...operationOptions, cancellationType: operationOptions?.cancellationType ?? 'WAIT_CANCELLATION_COMPLETED' },
+          headers: {},
+          seq: nexusSeq++,
+          input,
+        });
+        return { service: options.service.name, operation: def?.name, token, result: async () => result };
+      };
+      client.startOperation = startOperation;
+      client.executeOperation = async (op, input, operationOptions) =>
+        (await startOperation(op, input, operationOptions)).result();
+      return client;
     },
     logAttributes(attrs) {
       return compose(outbound, 'getLogAttributes', (a) => a)(attrs);

@@ -278,9 +278,9 @@ func (r *run) callJS(fn goja.Callable, args []goja.Value) goja.Value {
 // bundle with interceptor modules: each goes through the run's interceptors
 // of its kind, if it has some, when called.
 //
-// startNexusOperation: when the Nexus module exists, its host function for
-// starting an operation goes through an "interceptors.js" chain here as
-// the others do (interceptors.js lists the method already).
+// The Nexus clients of createNexusServiceClient go through the
+// startNexusOperation interceptors, but the nexus headers those set are not
+// sent yet.
 func (r *run) interceptHost(name string, v any) any {
 	orig, ok := v.(func(goja.FunctionCall) goja.Value)
 	if !ok {
@@ -325,6 +325,17 @@ func (r *run) interceptHost(name string, v any) any {
 			}
 			can := r.vm.ToValue(hostExports["continueAsNew"](r))
 			return r.icallOrThrow("continueAsNew", can, r.ensureClasses().obj.Get("ContinueAsNew"), c.Argument(0), c.Argument(1))
+		}
+	case "createNexusServiceClient":
+		// The client's operations go through startNexusOperation
+		// interceptors; their headers (nexus headers, strings) are not
+		// sent.
+		return func(c goja.FunctionCall) goja.Value {
+			client := orig(c)
+			if !r.icpt.has("startNexusOperation") {
+				return client
+			}
+			return r.icallOrThrow("nexusClient", client, c.Argument(0))
 		}
 	case "externalHandle":
 		return func(c goja.FunctionCall) goja.Value {

@@ -797,6 +797,24 @@ export type GetLogAttributesInput = Record<string, unknown>;
 /** Input of WorkflowOutboundCallsInterceptor.getMetricTags. */
 export type GetMetricTagsInput = MetricTags;
 
+/** Input of WorkflowOutboundCallsInterceptor.startNexusOperation. */
+export interface StartNexusOperationInput {
+  readonly input: unknown;
+  readonly endpoint: string;
+  readonly service: string;
+  readonly operation: string;
+  readonly options: StartNexusOperationOptions;
+  /** Nexus headers; tsworker does not send them yet. */
+  readonly headers: Record<string, string>;
+  readonly seq: number;
+}
+
+/** What startNexusOperation's next resolves to: the operation's token and its result. */
+export interface StartNexusOperationOutput {
+  readonly token?: string;
+  readonly result: Promise<unknown>;
+}
+
 /** Intercepts the calls a workflow makes: activities, timers, children, signals, ... */
 export interface WorkflowOutboundCallsInterceptor {
   scheduleActivity?: (input: ActivityInput, next: Next<WorkflowOutboundCallsInterceptor, 'scheduleActivity'>) => Promise<unknown>;
@@ -817,6 +835,10 @@ export interface WorkflowOutboundCallsInterceptor {
     next: Next<WorkflowOutboundCallsInterceptor, 'getLogAttributes'>,
   ) => Record<string, unknown>;
   getMetricTags?: (input: GetMetricTagsInput, next: Next<WorkflowOutboundCallsInterceptor, 'getMetricTags'>) => GetMetricTagsInput;
+  startNexusOperation?: (
+    input: StartNexusOperationInput,
+    next: Next<WorkflowOutboundCallsInterceptor, 'startNexusOperation'>,
+  ) => Promise<StartNexusOperationOutput>;
 }
 
 /**

@@ -14,6 +14,7 @@ import {
   setHandler,
   sleep,
   startChild,
+  createNexusServiceClient,
   workflowInfo,
 } from '@temporalio/workflow';
 import { seen } from './interceptors';
@@ -88,4 +89,14 @@ export async function icptSubCounter(initial: number, steps: number): Promise<nu
     state.value += 10;
   }
   return state.value;
+}
+
+// The echo operation of the suite's Nexus endpoint (cases_nexus_test.go).
+const nexusService = { name: 'conformance', operations: { echo: { name: 'echo' } } };
+
+export async function icptNexus(): Promise<unknown> {
+  const client = createNexusServiceClient({ endpoint: 'conformance-nexus', service: nexusService as never });
+  const executed = await client.executeOperation('echo' as never, 'executed' as never, { scheduleToCloseTimeout: '10s' });
+  const handle = await client.startOperation('echo' as never, 'started' as never);
+  return { executed, started: await handle.result(), token: handle.token, seen: calls() };
 }

@@ -67,6 +67,10 @@ const outbound: WorkflowOutboundCallsInterceptor = {
     seen.push(`continueAsNew ${input.options.workflowType} ${JSON.stringify(input.args)}`);
     return next({ ...input, args: [...input.args.slice(0, 1), 'continued'], headers: { 'icpt-trace': tag('continued') } });
   },
+  startNexusOperation(input, next) {
+    seen.push(`nexus ${input.endpoint} ${input.service} ${input.operation} seq ${input.seq} ${input.options.cancellationType}`);
+    return next({ ...input, input: { via: 'startNexusOperation', was: input.input } });
+  },
   getLogAttributes(input, next) {
     return next({ ...input, icpt: 'log attribute' });
   },
