@@ -83,7 +83,7 @@ func (d *driver) resetTo(n int) {
 // it drew, the seed and position it was drawn at: "first" for the seed of
 // the first run's ID (the original execution run ID), "reset" for the
 // reset's new run's, then the sequence ("main" for Math.random, uuid4 and
-// workflowRandom, "r" for the stream) and the index of the draw. The values
+// workflowRandom, or the stream's name) and the index of the draw. The values
 // themselves differ with the runs' IDs.
 func (d *driver) randomOrigins(first string) {
 	ctx, cancel := context.WithTimeout(context.Background(), wait)
@@ -100,7 +100,7 @@ func (d *driver) randomOrigins(first string) {
 	var seqs []sequence
 	for _, s := range []struct{ name, runID string }{{"first", first}, {"reset", d.runID}} {
 		seed := wfrandom.RunSeed(s.runID)
-		for _, stream := range []string{"main", "r"} {
+		for _, stream := range []string{"main", "r", "top"} {
 			a := wfrandom.NewAlea(seed)
 			if stream != "main" {
 				a = wfrandom.NewAlea(wfrandom.StreamSeed(seed, stream))

@@ -3,6 +3,12 @@ import * as wf from '@temporalio/workflow';
 
 const step = wf.defineSignal('step');
 
+// Drawn when the workflows file is evaluated for a run, before its workflow
+// function starts (from a stream of its own: other cases' runs evaluate the
+// file too).
+const top = wf.getRandomStream('top');
+const topLevel = top.random();
+
 // resetRandom draws from Math.random, uuid4, workflowRandom and a named
 // stream (through a stream object held across the reset and through a fresh
 // one) when it starts, in each `step` signal's handler and after each of the
@@ -17,7 +23,7 @@ export async function resetRandom(): Promise<unknown> {
     held: held.random(),
     fresh: wf.getRandomStream('r').random(),
   });
-  const out: Record<string, unknown> = {};
+  const out: Record<string, unknown> = { topLevel, topInWorkflow: top.random() };
   let steps = 0;
   wf.setHandler(step, () => {
     steps++;

@@ -114,15 +114,18 @@ func TestResetRunID(t *testing.T) {
 		t.Fatal("workflow.Info has no string field currentRunID: find where the Go SDK keeps the new run ID of a reset (WorkflowTaskFailed, cause RESET_WORKFLOW)")
 	}
 	info := &workflow.Info{OriginalRunID: "original", WorkflowExecution: workflow.Execution{RunID: "run"}}
-	if got := seedRunID(info); got != "original" {
+	if got := seedRunID(info, true); got != "original" {
 		t.Errorf("seedRunID before a reset = %q, want the original run ID", got)
 	}
 	f := reflect.ValueOf(info).Elem().FieldByIndex(currentRunIDField)
 	reflect.NewAt(f.Type(), unsafe.Pointer(f.UnsafeAddr())).Elem().SetString("reset")
-	if got := seedRunID(info); got != "reset" {
+	if got := seedRunID(info, true); got != "reset" {
 		t.Errorf("seedRunID after a reset = %q, want the reset's new run ID", got)
 	}
-	if got := seedRunID(&workflow.Info{WorkflowExecution: workflow.Execution{RunID: "run"}}); got != "run" {
+	if got := seedRunID(info, false); got != "original" {
+		t.Errorf("seedRunID during the run's initialization = %q, want the original run ID", got)
+	}
+	if got := seedRunID(&workflow.Info{WorkflowExecution: workflow.Execution{RunID: "run"}}, true); got != "run" {
 		t.Errorf("seedRunID without original run ID = %q, want the run's ID", got)
 	}
 }

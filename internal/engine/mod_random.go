@@ -27,7 +27,8 @@ import (
 // and restarts every named stream from the new seed. The Go SDK records the
 // same ID when it processes the event, before the run's coroutines run for
 // that workflow task (see resetRunID); the run compares it with the ID it
-// was seeded from at each draw and reseeds the same way.
+// was seeded from at each draw and reseeds the same way, except while the
+// run initializes (see initialized).
 var randomModule = module{name: "random", exports: exports{
 	"getRandomStream": func(r *run) any { return r.random().getStream },
 	"workflowRandom":  func(r *run) any { return r.random().defaultStream() },
@@ -45,6 +46,7 @@ const (
 type randomState struct {
 	*run
 	seedID string                    // the run ID seed was made from
+	jobs   bool                      // the run's initialization is over (see initialized)
 	info   *workflow.Info            // the run's, which the Go SDK updates in place
 	seed   []byte                    // the seed's bytes, as the TypeScript SDK has them
 	main   *wfrandom.Alea            // the workflow's sequence
@@ -81,12 +83,19 @@ func (rs *randomState) refresh() {
 		if rs.info == nil {
 			rs.info = workflow.GetInfo(rs.ctx)
 		}
-		id = seedRunID(rs.info)
+		id = seedRunID(rs.info, rs.jobs)
 	}
 	if rs.main == nil || id != rs.seedID {
 		rs.reseed(id)
 	}
 }
+
+// initialized marks the end of the run's initialization: the workflows
+// file's top level and the interceptor factories draw from the seed of the
+// original run ID, as in the TypeScript SDK, which runs them with the seed
+// of the InitializeWorkflow job and applies an UpdateRandomSeed job of the
+// same activation after, before the workflow function starts.
+func (rs *randomState) initialized() { rs.jobs = true }
 
 // reseed seeds the run's randomness from run ID id, as the TypeScript SDK
 // does at the start and on UpdateRandomSeed: the workflow's sequence starts
@@ -100,11 +109,11 @@ func (rs *randomState) reseed(id string) {
 }
 
 // seedRunID returns the run ID the run's randomness is seeded from now: the
-// new run ID of the last reset the Go SDK has processed (resetRunID), else
-// the original execution run ID, else (in the Go SDK's test environment,
-// which has neither) the run's own.
-func seedRunID(info *workflow.Info) string {
-	if id := resetRunID(info); id != "" {
+// new run ID of the last reset the Go SDK has processed (resetRunID; not
+// during the run's initialization), else the original execution run ID,
+// else (in the Go SDK's test environment, which has neither) the run's own.
+func seedRunID(info *workflow.Info, initialized bool) string {
+	if id := resetRunID(info); id != "" && initialized {
 		return id
 	}
 	if info.OriginalRunID != "" {

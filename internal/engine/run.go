@@ -175,6 +175,7 @@ func (r *run) execute(name string, payloads []*commonpb.Payload) (result convert
 		if r.onActivate != nil {
 			r.onActivate()
 		}
+		r.random().initialized()
 		r.deliverSignals()
 		ret, err = r.withLifecycleLogging(func() (goja.Value, error) {
 			if r.icpt.has("execute") {
