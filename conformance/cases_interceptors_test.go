@@ -48,6 +48,11 @@ func TestInterceptors(t *testing.T) {
 			d.start("icptNexus")
 			d.result()
 		}},
+		// A workflow failure through execute.
+		{"interceptedFailure", func(d *driver) {
+			d.start("icptFails", "fail")
+			d.result()
+		}},
 		// activate and concludeActivation, once per activation.
 		{"interceptedActivations", func(d *driver) {
 			d.start("icptActivations")

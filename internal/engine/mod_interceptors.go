@@ -61,7 +61,7 @@ func compileInterceptors(vm *goja.Runtime) (*goja.Program, error) {
 	if v == nil || goja.IsUndefined(v) {
 		return nil, nil
 	}
-	prog, err := goja.Compile("tsworker-interceptors.js", interceptorsJS, true)
+	prog, err := goja.Compile("tsworker:interceptors.js", interceptorsJS, true)
 	if err != nil {
 		return nil, fmt.Errorf("compile interceptors: %w", err)
 	}

@@ -15,6 +15,7 @@ import {
   sleep,
   startChild,
   createNexusServiceClient,
+  ApplicationFailure,
   workflowInfo,
 } from '@temporalio/workflow';
 import { seen } from './interceptors';
@@ -99,4 +100,9 @@ export async function icptNexus(): Promise<unknown> {
   const executed = await client.executeOperation('echo' as never, 'executed' as never, { scheduleToCloseTimeout: '10s' });
   const handle = await client.startOperation('echo' as never, 'started' as never);
   return { executed, started: await handle.result(), token: handle.token, seen: calls() };
+}
+
+// A workflow failure through the execute interceptors.
+export async function icptFails(how: string): Promise<never> {
+  throw ApplicationFailure.nonRetryable(`failed: ${how}`, 'Intercepted');
 }
