@@ -101,7 +101,7 @@ func runBundle(t *testing.T, code []byte, name string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rt := jsruntime.New(jsruntime.Env{Seed: 1})
+	rt := jsruntime.New(jsruntime.Env{})
 	// The built-in module reads its host functions from this global; the
 	// tests here use none of them.
 	if _, err := rt.VM.RunString(`globalThis.__tsw = { fn: () => () => {}, cls: () => class {} }`); err != nil {
