@@ -1,7 +1,10 @@
 package conformance
 
 import (
+	"context"
 	"testing"
+
+	"go.temporal.io/sdk/client"
 
 	enumspb "go.temporal.io/api/enums/v1"
 	historypb "go.temporal.io/api/history/v1"
@@ -67,5 +70,40 @@ func TestMessages2(t *testing.T) {
 			d.result()
 		}},
 		{"conditionEager", run("conditionEager")},
+		// A signal handler that throws an Error fails the workflow task
+		// with the error's message, synchronously or after a timer.
+		{"signalHandlerBug", func(d *driver) {
+			d.startIdle("handlerBugs")
+			d.signal("boom")
+			d.firstTaskFailure()
+		}},
+		{"asyncSignalHandlerBug", func(d *driver) {
+			d.startIdle("handlerBugs")
+			d.signal("asyncBoom")
+			d.firstTaskFailure()
+		}},
+		// So does an update handler; the update is never accepted.
+		{"updateHandlerBug", func(d *driver) {
+			d.startIdle("handlerBugs")
+			stop := d.updateInBackground("u1", "crash")
+			defer stop()
+			d.firstTaskFailure()
+		}},
 	})
+}
+
+// updateInBackground sends an update without waiting for it, for an update
+// whose task fails: stop abandons the wait. Its outcome is not recorded.
+func (d *driver) updateInBackground(id, name string, args ...any) (stop func()) {
+	ctx, cancel := context.WithTimeout(context.Background(), wait)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_, _ = d.c.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{WorkflowID: d.id, UpdateID: id, UpdateName: name,
+			Args: args, WaitForStage: client.WorkflowUpdateStageCompleted})
+	}()
+	return func() {
+		cancel()
+		<-done
+	}
 }

@@ -236,3 +236,19 @@ export async function conditionEager(): Promise<unknown> {
   const d = await p;
   return { a: a ?? 'undefined', b, c, d };
 }
+
+// A signal handler and an update handler that throw an Error (not a
+// Temporal failure): the workflow task fails with the error's own message.
+export async function handlerBugs(): Promise<unknown> {
+  wf.setHandler(wf.defineSignal('boom'), () => {
+    throw new Error('signal handler bug');
+  });
+  wf.setHandler(wf.defineSignal('asyncBoom'), async () => {
+    await wf.sleep(1);
+    throw new TypeError('async signal handler bug');
+  });
+  wf.setHandler(wf.defineUpdate('crash'), async () => {
+    throw new RangeError('update handler bug');
+  });
+  await wf.condition(() => false);
+}

@@ -245,14 +245,14 @@ func (r *messages) callSignalHandler(s signal, h *handler, isDefault bool) {
 		finished()
 		if ok && p.State() == goja.PromiseStateRejected {
 			r.forgetRejection(p) // read here: not an unhandled rejection
-			r.handlerRejected("signal handler "+s.name, p.Result())
+			r.handlerRejected(p.Result())
 		}
 		return
 	}
 	r.onSettle(p, func(v goja.Value, rejected bool) {
 		finished()
 		if rejected {
-			r.handlerRejected("signal handler "+s.name, v)
+			r.handlerRejected(v)
 		}
 	})
 }
@@ -282,13 +282,16 @@ func internalName(name string) bool {
 func (r *messages) handlerFailed(what string, err error) {
 	var ex *goja.Exception
 	if errors.As(err, &ex) {
-		r.handlerRejected(what, ex.Value())
+		r.handlerRejected(ex.Value())
 		return
 	}
 	panic(r.taskFailure(what, err))
 }
 
-func (r *messages) handlerRejected(what string, v goja.Value) {
+// handlerRejected records what a message handler threw or rejected with: a
+// Temporal failure fails the workflow; anything else fails the workflow task
+// with the value's own message, as the TypeScript SDK's.
+func (r *messages) handlerRejected(v goja.Value) {
 	if r.instanceOf(v, r.classes.temporal) {
 		if r.failure == nil {
 			r.failure = v
@@ -296,7 +299,7 @@ func (r *messages) handlerRejected(what string, v goja.Value) {
 		r.wake()
 		return
 	}
-	panic(r.taskFailureValue(what+" failed", v))
+	panic(r.taskFailureValue("", v))
 }
 
 // ---- queries -------------------------------------------------------------
@@ -561,7 +564,7 @@ func (r *messages) update(ctx workflow.Context, name string, payloads []*commonp
 	if err != nil {
 		var ex *goja.Exception
 		if errors.As(err, &ex) {
-			return converter.RawValue{}, r.updateFailure(name, ex.Value())
+			return converter.RawValue{}, r.updateFailure(ex.Value())
 		}
 		panic(r.taskFailure("update handler "+name, err))
 	}
@@ -577,7 +580,7 @@ func (r *messages) update(ctx workflow.Context, name string, payloads []*commonp
 		r.wake()
 		_ = f.Get(ctx, nil)
 		if rejected {
-			return converter.RawValue{}, r.updateFailure(name, result)
+			return converter.RawValue{}, r.updateFailure(result)
 		}
 		value = result
 	}
@@ -589,12 +592,12 @@ func (r *messages) update(ctx workflow.Context, name string, payloads []*commonp
 }
 
 // updateFailure: a Temporal failure fails the update; anything else fails
-// the workflow task, as in the TypeScript SDK.
-func (r *messages) updateFailure(name string, v goja.Value) error {
+// the workflow task with the value's own message, as in the TypeScript SDK.
+func (r *messages) updateFailure(v goja.Value) error {
 	if r.instanceOf(v, r.classes.temporal) {
 		return r.toGoError(v)
 	}
-	panic(r.taskFailureValue("update handler "+name+" failed", v))
+	panic(r.taskFailureValue("", v))
 }
 
 // messageError turns an exception from a query handler or validator into
