@@ -11,3 +11,4 @@ export * from './sandbox';
 export * from './context';
 export * from './reset';
 export * from './nexus';
+export * from './signals';

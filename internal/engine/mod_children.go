@@ -1,11 +1,13 @@
 package engine
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"time"
 
 	"github.com/dop251/goja"
+	commonpb "go.temporal.io/api/common/v1"
 	enumspb "go.temporal.io/api/enums/v1"
 	failurepb "go.temporal.io/api/failure/v1"
 	"go.temporal.io/sdk/converter"
@@ -77,8 +79,8 @@ func (r children) startChild(c goja.FunctionCall) goja.Value {
 		_ = h.Set("firstExecutionRunId", exec.RunID)
 		_ = h.Set("result", func(goja.FunctionCall) goja.Value { return r.vm.ToValue(result) })
 		_ = h.Set("signal", func(c goja.FunctionCall) goja.Value {
-			name, arg := r.signalArgs("ChildWorkflowHandle.signal", c)
-			return r.futureToPromise(f.SignalChildWorkflow(r.withOutHeaders(r.cur.scope.ctx), name, arg), nil, signalNotFound)
+			name, args := r.signalArgs("ChildWorkflowHandle.signal", c)
+			return r.futureToPromise(f.SignalChildWorkflow(r.signalContext(), name, args), nil, signalNotFound)
 		})
 		_ = resolveStart(h)
 		r.await(f, func(f workflow.Future) {
@@ -176,9 +178,9 @@ func (r children) childOptions(o *goja.Object) (workflow.ChildWorkflowOptions, b
 	return opts, abandon, nil
 }
 
-// signalArgs reads (def | name, ...args) of a signal to another workflow.
-// The Go SDK carries one argument in signals it sends.
-func (r children) signalArgs(api string, c goja.FunctionCall) (string, any) {
+// signalArgs reads (def | name, ...args) of a signal to another workflow:
+// its name and its arguments, each converted by the run's payload converter.
+func (r children) signalArgs(api string, c goja.FunctionCall) (string, signalArgList) {
 	r.requireWritable(api)
 	name := ""
 	if o, ok := c.Argument(0).(*goja.Object); ok && str2(o.Get("name")) != "" {
@@ -186,18 +188,91 @@ func (r children) signalArgs(api string, c goja.FunctionCall) (string, any) {
 	} else {
 		name = c.Argument(0).String()
 	}
-	if len(c.Arguments) > 2 {
-		panic(r.vm.NewTypeError("%s: tsworker sends signals to other workflows with at most one argument; wrap several in an object", api))
-	}
-	var arg any
-	if len(c.Arguments) == 2 {
-		p, err := r.rt.ToPayload(c.Arguments[1])
-		if err != nil {
-			panic(r.vm.NewTypeError("%s: %v", api, err))
+	var args signalArgList
+	if len(c.Arguments) > 1 {
+		args = make(signalArgList, 0, len(c.Arguments)-1)
+		for _, v := range c.Arguments[1:] {
+			p, err := r.rt.ToPayload(v)
+			if err != nil {
+				panic(r.vm.NewTypeError("%s: %v", api, err))
+			}
+			args = append(args, p)
 		}
-		arg = converter.NewRawValue(p)
 	}
-	return name, arg
+	return name, args
+}
+
+// signalContext is the context of a signal the workflow sends: the current
+// scope's, with the outbound headers and signalArgsConverter as its data
+// converter. The Go SDK's SignalExternalWorkflow and SignalChildWorkflow
+// take one argument, which they encode with the context's data converter;
+// through signalArgsConverter that one signalArgList becomes the input of
+// 0..n payloads that the TypeScript SDK sends.
+func (r children) signalContext() workflow.Context {
+	dc := r.w.opts.DataConverter
+	if dc == nil {
+		dc = converter.GetDefaultDataConverter()
+	}
+	return workflow.WithDataConverter(r.withOutHeaders(r.cur.scope.ctx), signalArgsConverter{dc})
+}
+
+// signalArgList is the arguments of a signal the workflow sends, as the
+// payloads the run's payload converter made of them.
+type signalArgList []*commonpb.Payload
+
+// signalArgsConverter is the worker's data converter, except that it makes
+// a signalArgList given as the only value into one payload per argument,
+// each passed through the worker's converter as a single raw value (a
+// payload codec encodes it). No arguments make no input, as the TypeScript
+// SDK sends.
+type signalArgsConverter struct{ converter.DataConverter }
+
+// ToPayloads implements converter.DataConverter.
+func (c signalArgsConverter) ToPayloads(values ...any) (*commonpb.Payloads, error) {
+	var args signalArgList
+	ok := len(values) == 1
+	if ok {
+		args, ok = values[0].(signalArgList)
+	}
+	if !ok {
+		return c.DataConverter.ToPayloads(values...)
+	}
+	if len(args) == 0 {
+		return nil, nil
+	}
+	out := &commonpb.Payloads{Payloads: make([]*commonpb.Payload, 0, len(args))}
+	for i, p := range args {
+		enc, err := c.DataConverter.ToPayload(converter.NewRawValue(p))
+		if err != nil {
+			return nil, fmt.Errorf("signal argument %d: %w", i, err)
+		}
+		out.Payloads = append(out.Payloads, enc)
+	}
+	return out, nil
+}
+
+// WithSerializationContext keeps the worker's converter's serialization
+// context behind signalArgList.
+func (c signalArgsConverter) WithSerializationContext(sc converter.SerializationContext) converter.DataConverter {
+	return signalArgsConverter{converter.WithDataConverterSerializationContext(c.DataConverter, sc)}
+}
+
+// WithWorkflowContext implements converter.ContextAware for a worker's
+// converter that is.
+func (c signalArgsConverter) WithWorkflowContext(ctx converter.WorkflowContext) converter.DataConverter {
+	if ca, ok := c.DataConverter.(converter.ContextAware); ok {
+		return signalArgsConverter{ca.WithWorkflowContext(ctx)}
+	}
+	return c
+}
+
+// WithContext implements converter.ContextAware for a worker's converter
+// that is.
+func (c signalArgsConverter) WithContext(ctx context.Context) converter.DataConverter {
+	if ca, ok := c.DataConverter.(converter.ContextAware); ok {
+		return signalArgsConverter{ca.WithContext(ctx)}
+	}
+	return c
 }
 
 // futureToPromise turns a Go SDK future into a JS promise, with onValue
@@ -244,8 +319,8 @@ func (r children) externalHandle(c goja.FunctionCall) goja.Value {
 		_ = h.Set("runId", runID)
 	}
 	_ = h.Set("signal", func(c goja.FunctionCall) goja.Value {
-		name, arg := r.signalArgs("ExternalWorkflowHandle.signal", c)
-		return r.futureToPromise(workflow.SignalExternalWorkflow(r.withOutHeaders(r.cur.scope.ctx), id, runID, name, arg), nil, signalNotFound)
+		name, args := r.signalArgs("ExternalWorkflowHandle.signal", c)
+		return r.futureToPromise(workflow.SignalExternalWorkflow(r.signalContext(), id, runID, name, args), nil, signalNotFound)
 	})
 	_ = h.Set("cancel", func(goja.FunctionCall) goja.Value {
 		r.requireWritable("ExternalWorkflowHandle.cancel")
