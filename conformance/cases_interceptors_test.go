@@ -48,6 +48,12 @@ func TestInterceptors(t *testing.T) {
 			d.start("icptNexus")
 			d.result()
 		}},
+		// Activities answered by the interceptors without next use up
+		// their seq: the activity IDs after them skip it.
+		{"interceptedSeqs", func(d *driver) {
+			d.start("icptSeqs")
+			d.result()
+		}},
 		// A workflow failure through execute.
 		{"interceptedFailure", func(d *driver) {
 			d.start("icptFails", "fail")

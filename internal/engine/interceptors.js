@@ -94,11 +94,11 @@
     activity(orig, local, seq, activityType, args, options) {
       if (local) {
         return compose(outbound, 'scheduleLocalActivity', (input) =>
-          withHeaders(input.headers, () => orig(input.activityType, input.args, input.options)),
+          withHeaders(input.headers, () => orig(input.activityType, input.args, input.options, input.seq)),
         )({ activityType, headers: {}, options, args, seq, attempt: 1, originalScheduleTime: undefined });
       }
       return compose(outbound, 'scheduleActivity', (input) =>
-        withHeaders(input.headers, () => orig(input.activityType, input.args, input.options)),
+        withHeaders(input.headers, () => orig(input.activityType, input.args, input.options, input.seq)),
       )({ activityType, headers: {}, options, args, seq });
     },
     timer(orig, durationMs, options) {

@@ -39,7 +39,7 @@ func (r activities) activity(c goja.FunctionCall) goja.Value {
 	// As in the TypeScript SDK, a run's activities (local ones too) are
 	// numbered 1, 2, ... in the order they are called, whether or not they
 	// are scheduled.
-	id := r.nextActivityID()
+	id := r.activityID()
 	if opts.ActivityID == "" {
 		opts.ActivityID = id
 	}
@@ -95,9 +95,20 @@ func (r activities) activity(c goja.FunctionCall) goja.Value {
 }
 
 // nextActivityID returns the ID of the run's next activity.
-func (r activities) nextActivityID() string {
+func (r *run) nextActivityID() string {
 	r.activitySeq++
 	return strconv.Itoa(r.activitySeq)
+}
+
+// activityID returns the ID of the activity being made: the seq its
+// scheduleActivity interceptors passed on (numbered before them, see
+// interceptHost), or the run's next one.
+func (r activities) activityID() string {
+	if id := r.seqID; id != nil {
+		r.seqID = nil
+		return *id
+	}
+	return r.nextActivityID()
 }
 
 // activityOptions are the Go SDK's options plus what it lacks.
@@ -207,7 +218,7 @@ func (r activities) localActivity(c goja.FunctionCall) goja.Value {
 	if err != nil {
 		panic(r.vm.NewTypeError("local activity %s: %v", name, err))
 	}
-	r.nextActivityID() // the Go SDK names local activities itself
+	r.activityID() // the Go SDK names local activities itself
 	sc := r.cur.scope
 	if sc.consideredCancelled() {
 		return r.rejectedPromise(sc.reason)

@@ -3,6 +3,7 @@ package engine
 import (
 	_ "embed"
 	"fmt"
+	"strconv"
 
 	"github.com/dop251/goja"
 	commonpb "go.temporal.io/api/common/v1"
@@ -293,11 +294,21 @@ func (r *run) interceptHost(name string, v any) any {
 		if local {
 			method = "scheduleLocalActivity"
 		}
+		// As in the TypeScript SDK, the activity's seq is taken before the
+		// interceptors run (one that never calls next uses it up too), and
+		// the activity's ID is the seq next is given.
+		next := func(c goja.FunctionCall) goja.Value {
+			id := c.Argument(3).String()
+			r.seqID = &id
+			defer func() { r.seqID = nil }()
+			return orig(goja.FunctionCall{This: c.This, Arguments: c.Arguments[:min(3, len(c.Arguments))]})
+		}
 		return func(c goja.FunctionCall) goja.Value {
 			if !r.icpt.has(method) {
 				return orig(c)
 			}
-			return r.icallOrThrow("activity", r.vm.ToValue(orig), r.vm.ToValue(local), r.vm.ToValue(r.activitySeq+1),
+			seq, _ := strconv.Atoi(r.nextActivityID())
+			return r.icallOrThrow("activity", r.vm.ToValue(next), r.vm.ToValue(local), r.vm.ToValue(seq),
 				c.Argument(0), c.Argument(1), c.Argument(2))
 		}
 	case "sleep":

@@ -32,6 +32,7 @@ type run struct {
 
 	fromHistory   map[*goja.Object]*failurepb.Failure // failures decoded from history, to rethrow as they came
 	activitySeq   int                                 // activities scheduled, local ones included: the next activity ID
+	seqID         *string                             // the ID the activity being made takes from its interceptors' input.seq (see interceptHost)
 	held          []heldCommand                       // commands not sent yet (see hold)
 	startingStack string                              // stack of the held command being sent (see SourceLocation)
 

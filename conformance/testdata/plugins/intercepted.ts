@@ -106,3 +106,19 @@ export async function icptNexus(): Promise<unknown> {
 export async function icptFails(how: string): Promise<never> {
   throw ApplicationFailure.nonRetryable(`failed: ${how}`, 'Intercepted');
 }
+
+const { notScheduled } = proxyActivities<{ notScheduled(s: string): Promise<string> }>({ startToCloseTimeout: '10s' });
+const local2 = proxyLocalActivities<{ localEcho(s: string): Promise<string>; notScheduled(s: string): Promise<string> }>({
+  startToCloseTimeout: '10s',
+});
+
+// Activities that the interceptors answer without calling next use up their
+// seq all the same: the IDs of the activities after them skip it.
+export async function icptSeqs(): Promise<unknown> {
+  const answered = await notScheduled('x');
+  const echoed = await echoJSON('after');
+  const localAnswered = await local2.notScheduled('y');
+  const local = await local2.localEcho('local');
+  const again = await echoJSON('again');
+  return { answered, echoed, localAnswered, local, again, seen: calls() };
+}

@@ -44,11 +44,14 @@ class Inbound implements WorkflowInboundCallsInterceptor {
 const outbound: WorkflowOutboundCallsInterceptor = {
   scheduleActivity(input, next) {
     seen.push(`activity ${input.activityType} seq ${input.seq} ${JSON.stringify(input.args)}`);
+    // An activity answered here, without next: its seq is used up anyway.
+    if (input.activityType === 'notScheduled') return Promise.resolve(`answered by an interceptor, seq ${input.seq}`);
     return next({ ...input, args: input.args.map((a) => (typeof a === 'string' ? `${a} (via scheduleActivity)` : a)),
       headers: { ...input.headers, 'icpt-trace': tag('activity') } });
   },
   scheduleLocalActivity(input, next) {
     seen.push(`local activity ${input.activityType} attempt ${input.attempt}`);
+    if (input.activityType === 'notScheduled') return Promise.resolve(`answered by an interceptor, local seq ${input.seq}`);
     return next(input);
   },
   startTimer(input, next) {
