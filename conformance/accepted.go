@@ -102,6 +102,16 @@ var accepted = []acceptedDifference{
 		Reason: "as for nexusCancelAbandon: the Go SDK resolves the operation with the cancel request's failure alone",
 	},
 	{
+		Case: "childCancel_TRY_CANCEL", Path: "history */*/result/0/data/1/rejected/failure/childWorkflowExecutionFailureInfo",
+		What:   "the ChildWorkflowFailure a child's result rejects with when its scope is cancelled under TRY_CANCEL or ABANDON has no event IDs: err.failure's childWorkflowExecutionFailureInfo has no initiatedEventId and startedEventId (TypeScript SDK: the IDs of the child's StartChildWorkflowExecutionInitiated and ChildWorkflowExecutionStarted events); the info's other fields compare as err's namespace, workflowId, workflowType and retryState, and the result rejects when the TypeScript SDK's does",
+		Reason: "the Go SDK settles a child's future only when the child closes, whatever its WaitForCancellation, and tells workflow code nothing of a running child but its workflow and run IDs (GetChildWorkflowExecution), so the engine, which makes the failure itself at cancellation, cannot know the events' IDs",
+	},
+	{
+		Case: "childCancel_ABANDON", Path: "history */*/result/0/data/1/rejected/failure/childWorkflowExecutionFailureInfo",
+		What:   "as for childCancel_TRY_CANCEL: no event IDs in the failure of a child abandoned by its cancelled scope",
+		Reason: "as for childCancel_TRY_CANCEL",
+	},
+	{
 		Case: "eventGroupMarkers", Path: "event group markers",
 		What:   "history events carry no event group markers (TypeScript SDK: the markers of createEventGroup(...).withScope and of the eventGroups option on activity and timer events, and implicit markers naming the signal or update on events of the commands a signal or update handler makes, in every workflow); createEventGroup, withScope and the eventGroups option work and the rest of the history is the same",
 		Reason: "the Go SDK (1.50) builds its commands without the event_group_markers field of the Command message and has no option, interceptor or hook through which a worker could set it",

@@ -12,3 +12,4 @@ export * from './context';
 export * from './reset';
 export * from './nexus';
 export * from './signals';
+export * from './childcancel';

@@ -35,7 +35,7 @@ func (r children) startChild(c goja.FunctionCall) goja.Value {
 	if o == nil {
 		o = r.vm.NewObject()
 	}
-	opts, abandon, err := r.childOptions(o)
+	opts, ct, err := r.childOptions(o)
 	if err != nil {
 		panic(r.vm.NewTypeError("startChild %s: %v", wfType, err))
 	}
@@ -48,6 +48,7 @@ func (r children) startChild(c goja.FunctionCall) goja.Value {
 		return r.rejectedPromise(sc.reason)
 	}
 	ctx := sc.ctx
+	abandon := ct == childAbandon
 	if abandon {
 		ctx, _ = workflow.NewDisconnectedContext(ctx)
 	}
@@ -56,33 +57,50 @@ func (r children) startChild(c goja.FunctionCall) goja.Value {
 	r.markHandled(r.vm.ToValue(result))
 	f := workflow.ExecuteChildWorkflow(workflow.WithChildOptions(r.withOutHeaders(ctx), opts), wfType, args...)
 	settled := false
-	if abandon {
+	// Under TRY_CANCEL and ABANDON the result rejects as soon as the scope
+	// is cancelled, with the failure of a cancelled child once it started;
+	// the Go SDK's child future, which TRY_CANCEL still cancels, settles
+	// only when the child closes. The other types wait for that.
+	var exec *workflow.Execution
+	if ct == childTryCancel || abandon {
 		sc.onCancel(func(reason goja.Value) {
-			if !settled {
-				settled = true
+			if settled || (exec == nil && !abandon) {
+				return
+			}
+			settled = true
+			if exec == nil {
 				_ = rejectStart(reason)
 				_ = rejectResult(reason)
+				return
 			}
+			_ = rejectResult(r.childCancelledFailure(*exec, wfType))
 		})
 	}
 	r.await(f.GetChildWorkflowExecution(), func(sf workflow.Future) {
-		var exec workflow.Execution
-		if err := sf.Get(r.ctx, &exec); err != nil {
+		var we workflow.Execution
+		if err := sf.Get(r.ctx, &we); err != nil {
 			if !settled {
 				settled = true
 				_ = rejectStart(r.childStartError(err, opts.WorkflowID, wfType))
 			}
 			return
 		}
+		exec = &we
 		h := r.vm.NewObject()
-		_ = h.Set("workflowId", exec.ID)
-		_ = h.Set("firstExecutionRunId", exec.RunID)
+		_ = h.Set("workflowId", we.ID)
+		_ = h.Set("firstExecutionRunId", we.RunID)
 		_ = h.Set("result", func(goja.FunctionCall) goja.Value { return r.vm.ToValue(result) })
 		_ = h.Set("signal", func(c goja.FunctionCall) goja.Value {
 			name, args := r.signalArgs("ChildWorkflowHandle.signal", c)
 			return r.futureToPromise(f.SignalChildWorkflow(r.signalContext(), name, args), nil, signalNotFound)
 		})
 		_ = resolveStart(h)
+		if ct == childTryCancel && sc.consideredCancelled() && !settled {
+			// Cancelled while starting: the Go SDK requests the child's
+			// cancellation now.
+			settled = true
+			_ = rejectResult(r.childCancelledFailure(we, wfType))
+		}
 		r.await(f, func(f workflow.Future) {
 			if settled {
 				return
@@ -112,7 +130,42 @@ func (r children) childStartError(err error, id, wfType string) goja.Value {
 	return r.toJSError(err)
 }
 
-func (r children) childOptions(o *goja.Object) (workflow.ChildWorkflowOptions, bool, error) {
+// childCancelledFailure is the failure a child's result rejects with when
+// its scope is cancelled under TRY_CANCEL or ABANDON, before the child
+// closes, as the TypeScript SDK makes it (without the child's event IDs,
+// which the Go SDK does not tell before the child closes).
+func (r children) childCancelledFailure(exec workflow.Execution, wfType string) goja.Value {
+	f := &failurepb.Failure{
+		Message: "Child Workflow execution cancelled",
+		FailureInfo: &failurepb.Failure_ChildWorkflowExecutionFailureInfo{ChildWorkflowExecutionFailureInfo: &failurepb.ChildWorkflowExecutionFailureInfo{
+			Namespace:         workflow.GetInfo(r.ctx).Namespace,
+			WorkflowExecution: &commonpb.WorkflowExecution{WorkflowId: exec.ID, RunId: exec.RunID},
+			WorkflowType:      &commonpb.WorkflowType{Name: wfType},
+			RetryState:        enumspb.RETRY_STATE_NON_RETRYABLE_FAILURE,
+		}},
+		Cause: &failurepb.Failure{FailureInfo: &failurepb.Failure_CanceledFailureInfo{CanceledFailureInfo: &failurepb.CanceledFailureInfo{}}},
+	}
+	return r.failureToJS(f, f)
+}
+
+// childCancellation is a child's ChildWorkflowCancellationType as the Go SDK
+// runs it.
+type childCancellation int
+
+const (
+	// childWaitCompleted (WAIT_CANCELLATION_COMPLETED, the default, and
+	// WAIT_CANCELLATION_REQUESTED): the result settles when the child
+	// closes.
+	childWaitCompleted childCancellation = iota
+	// childTryCancel: the child's cancellation is requested and the result
+	// rejects at once.
+	childTryCancel
+	// childAbandon: the child is not cancelled and the result rejects at
+	// once.
+	childAbandon
+)
+
+func (r children) childOptions(o *goja.Object) (workflow.ChildWorkflowOptions, childCancellation, error) {
 	var opts workflow.ChildWorkflowOptions
 	var err error
 	opts.WorkflowID = str2(o.Get("workflowId"))
@@ -130,21 +183,24 @@ func (r children) childOptions(o *goja.Object) (workflow.ChildWorkflowOptions, b
 		{"workflowTaskTimeout", &opts.WorkflowTaskTimeout},
 	} {
 		if *f.dst, err = optDuration(o, f.key); err != nil {
-			return opts, false, err
+			return opts, 0, err
 		}
 	}
 	if opts.RetryPolicy, err = r.retryPolicy(o.Get("retry")); err != nil {
-		return opts, false, fmt.Errorf("retry: %w", err)
+		return opts, 0, fmt.Errorf("retry: %w", err)
 	}
-	abandon := false
-	switch ct := str2(o.Get("cancellationType")); ct {
-	case "", "WAIT_CANCELLATION_COMPLETED":
+	ct := childWaitCompleted
+	switch s := str2(o.Get("cancellationType")); s {
+	case "", "WAIT_CANCELLATION_COMPLETED", "WAIT_CANCELLATION_REQUESTED":
+		// The TypeScript SDK's WAIT_CANCELLATION_REQUESTED also settles the
+		// result when the child closes (measured by the conformance suite).
 		opts.WaitForCancellation = true
-	case "TRY_CANCEL", "WAIT_CANCELLATION_REQUESTED":
+	case "TRY_CANCEL":
+		ct = childTryCancel
 	case "ABANDON":
-		abandon = true
+		ct = childAbandon
 	default:
-		return opts, false, fmt.Errorf("unknown cancellationType %q", ct)
+		return opts, 0, fmt.Errorf("unknown cancellationType %q", s)
 	}
 	switch p := str2(o.Get("parentClosePolicy")); p {
 	case "", "TERMINATE", "PARENT_CLOSE_POLICY_TERMINATE":
@@ -154,7 +210,7 @@ func (r children) childOptions(o *goja.Object) (workflow.ChildWorkflowOptions, b
 	case "REQUEST_CANCEL", "PARENT_CLOSE_POLICY_REQUEST_CANCEL":
 		opts.ParentClosePolicy = enumspb.PARENT_CLOSE_POLICY_REQUEST_CANCEL
 	default:
-		return opts, false, fmt.Errorf("unknown parentClosePolicy %q", p)
+		return opts, 0, fmt.Errorf("unknown parentClosePolicy %q", p)
 	}
 	switch p := str2(o.Get("workflowIdReusePolicy")); p {
 	case "":
@@ -165,17 +221,17 @@ func (r children) childOptions(o *goja.Object) (workflow.ChildWorkflowOptions, b
 	case "REJECT_DUPLICATE", "WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE":
 		opts.WorkflowIDReusePolicy = enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE
 	default:
-		return opts, false, fmt.Errorf("unknown workflowIdReusePolicy %q", p)
+		return opts, 0, fmt.Errorf("unknown workflowIdReusePolicy %q", p)
 	}
 	if m, ok := o.Get("memo").(*goja.Object); ok {
 		if opts.Memo, err = r.rawMap(m); err != nil {
-			return opts, false, fmt.Errorf("memo: %w", err)
+			return opts, 0, fmt.Errorf("memo: %w", err)
 		}
 	}
 	if sa, ok := o.Get("searchAttributes").(*goja.Object); ok {
 		opts.SearchAttributes = r.searchAttributeMap(sa)
 	}
-	return opts, abandon, nil
+	return opts, ct, nil
 }
 
 // signalArgs reads (def | name, ...args) of a signal to another workflow:
