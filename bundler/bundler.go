@@ -17,6 +17,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/evanw/esbuild/pkg/api"
@@ -175,22 +176,18 @@ func Bundle(opts Options) Result {
 	build.Banner = map[string]string{"js": BundleBanner}
 	build.Sourcemap = api.SourceMapExternal
 	build.SourcesContent = api.SourcesContentInclude
-	contents := exportsEntry(abs, metafileExports(out.Metafile))
-	if opts.PayloadConverter != "" {
-		pc, err := filepath.Abs(opts.PayloadConverter)
-		if err != nil {
-			res.Errors = []Message{{Text: err.Error()}}
-			return res
-		}
-		q, _ := json.Marshal(filepath.ToSlash(pc))
-		contents += fmt.Sprintf("import { payloadConverter as __pc } from %s;\nglobalThis.%s = __pc;\n", q, jsruntime.PayloadConverterGlobal)
-	}
-	ic, err := interceptorsEntry(opts.InterceptorModules)
+	// The payload converter and the interceptor modules come first, in a
+	// module of their own (see setupEntry).
+	setup, err := setupEntry(opts.PayloadConverter, opts.InterceptorModules)
 	if err != nil {
 		res.Errors = []Message{{Text: err.Error()}}
 		return res
 	}
-	contents += ic
+	contents := exportsEntry(abs, metafileExports(out.Metafile))
+	if setup != "" {
+		contents = fmt.Sprintf("import %q;\n", setupModule) + contents
+		build.Plugins = append(slices.Clone(base.Plugins), setupPlugin(setup, filepath.Dir(abs)))
+	}
 	build.Stdin = &api.StdinOptions{
 		Contents:   contents,
 		ResolveDir: filepath.Dir(abs),

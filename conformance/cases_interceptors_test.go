@@ -54,6 +54,18 @@ func TestInterceptors(t *testing.T) {
 			d.start("icptSeqs")
 			d.result()
 		}},
+		// The order of the modules' top levels (the payload converter's,
+		// the interceptor modules', the workflows') and of the interceptor
+		// factories' calls.
+		{"moduleOrder", func(d *driver) {
+			d.start("icptOrder")
+			d.result()
+		}},
+		// An interceptors factory that throws fails the workflow task.
+		{"interceptorsFactoryThrows", func(d *driver) {
+			d.start("icptFactoryThrows")
+			d.firstTaskFailure()
+		}},
 		// A workflow failure through execute.
 		{"interceptedFailure", func(d *driver) {
 			d.start("icptFails", "fail")

@@ -70,8 +70,10 @@ func compileInterceptors(vm *goja.Runtime) (*goja.Program, error) {
 }
 
 // loadInterceptors calls the interceptor modules' factories, in order. It
-// runs as JS, before the workflow function; a factory that throws fails the
-// workflow task, as it fails the TypeScript SDK's activation.
+// runs as JS, from the bundle once the interceptor modules are evaluated
+// and before the workflows file is (see bundler.InterceptorsReadyGlobal), as
+// in the TypeScript SDK; a factory that throws fails the workflow task, as
+// it fails the TypeScript SDK's activation.
 func (r *run) loadInterceptors() {
 	fnv, err := r.vm.RunProgram(r.w.icptProg)
 	if err != nil {

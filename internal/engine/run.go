@@ -146,6 +146,16 @@ func (r *run) execute(name string, payloads []*commonpb.Payload) (result convert
 		done    bool
 	)
 	r.js(func() {
+		if r.w.icptProg != nil {
+			// The bundle calls it once the interceptor modules are
+			// evaluated, before the workflows file (see
+			// bundler.InterceptorsReadyGlobal).
+			_ = r.vm.Set(bundler.InterceptorsReadyGlobal, func(goja.FunctionCall) goja.Value {
+				_ = r.vm.GlobalObject().Delete(bundler.InterceptorsReadyGlobal)
+				r.loadInterceptors()
+				return goja.Undefined()
+			})
+		}
 		exports, err := r.rt.Run(r.w.prog, bundler.ExportsGlobal)
 		if err != nil {
 			panic(r.taskFailure(fmt.Sprintf("evaluating %s failed", r.w.opts.Name), err))
@@ -157,7 +167,6 @@ func (r *run) execute(name string, payloads []*commonpb.Payload) (result convert
 		}
 		r.readWorkflowOptions(fnv)
 		if r.w.icptProg != nil {
-			r.loadInterceptors()
 			fnValue = fnv
 		}
 	})

@@ -20,6 +20,9 @@ import {
 } from '@temporalio/workflow';
 import { seen } from './interceptors';
 import { subscribable } from './subscriptions';
+import { order } from './order';
+
+order.push('intercepted.ts');
 
 const { echoJSON } = proxyActivities<{ echoJSON(v: unknown): Promise<unknown> }>({ startToCloseTimeout: '10s' });
 const { localEcho } = proxyLocalActivities<{ localEcho(s: string): Promise<string> }>({ startToCloseTimeout: '10s' });
@@ -121,4 +124,15 @@ export async function icptSeqs(): Promise<unknown> {
   const local = await local2.localEcho('local');
   const again = await echoJSON('again');
   return { answered, echoed, localAnswered, local, again, seen: calls() };
+}
+
+// The order in which the workers evaluate the modules' top levels and call
+// the interceptor factories (see order.ts).
+export async function icptOrder(): Promise<string[]> {
+  return order;
+}
+
+// Its run's interceptors factory throws (see interceptors.ts).
+export async function icptFactoryThrows(): Promise<string> {
+  return 'not reached';
 }

@@ -9,6 +9,9 @@ import {
   type WorkflowInterceptors,
   type WorkflowOutboundCallsInterceptor,
 } from '@temporalio/workflow';
+import { order } from './order';
+
+order.push('interceptors.ts');
 
 // seen lists what the interceptors of this run saw, in order; intercepted.ts
 // reads it.
@@ -80,6 +83,8 @@ const outbound: WorkflowOutboundCallsInterceptor = {
 };
 
 export const interceptors = (): WorkflowInterceptors => {
+  if (workflowInfo().workflowType === 'icptOrder') order.push('interceptors.ts factory');
+  if (workflowInfo().workflowType === 'icptFactoryThrows') throw new Error('interceptors factory bug');
   if (!workflowInfo().workflowType.startsWith('icpt')) return {};
   return {
     inbound: [new Inbound()],

@@ -2,6 +2,9 @@
 // {"$type": "money", "$value": {"amount": ..., "currency": ...}}, and the
 // payload converter (payload-converter.ts) gives a Money back.
 import EJSON from 'ejson';
+import { order } from './order';
+
+order.push('money.ts');
 
 export class Money {
   constructor(

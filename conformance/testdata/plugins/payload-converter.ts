@@ -14,6 +14,9 @@ import {
 import { decode, encode } from '@temporalio/common/lib/encoding';
 import EJSON from 'ejson';
 import './money';
+import { order } from './order';
+
+order.push('payload-converter.ts');
 
 const extendedJson: PayloadConverterWithEncoding = {
   encodingType: 'json/plain',

@@ -9,6 +9,9 @@
 // promise callback run after them) is sent with the next activation.
 import { condition, defineQuery, proxyActivities, setHandler, workflowInfo, type WorkflowInterceptors } from '@temporalio/workflow';
 import { createDraft, enablePatches, finishDraft, type Patch } from 'immer';
+import { order } from './order';
+
+order.push('subscriptions.ts');
 
 const { publish } = proxyActivities<{ publish(version: number, patches: Patch[]): Promise<void> }>({
   startToCloseTimeout: '10s',
@@ -46,6 +49,7 @@ export function subscribable<T>(initial: T): { value: T } {
 }
 
 export const interceptors = (): WorkflowInterceptors => {
+  if (workflowInfo().workflowType === 'icptOrder') order.push('subscriptions.ts factory');
   if (!workflowInfo().workflowType.startsWith('icptSub')) return {};
   return {
     internals: [
