@@ -1,5 +1,6 @@
 import {
   proxyActivities, defineSignal, defineQuery, defineUpdate, setHandler, condition, upsertMemo, workflowInfo,
+  startChild, getExternalWorkflowHandle,
   ActivityFailure, ApplicationFailure,
 } from '@temporalio/workflow';
 
@@ -54,4 +55,23 @@ export async function vault(input: { secret: string }, exec: Execution): Promise
 // Fails the workflow with a secret in the message and the details.
 export async function failing(secret: string): Promise<void> {
   throw ApplicationFailure.create({ message: `no ${secret}`, type: 'Refused', nonRetryable: true, details: [{ secret }] });
+}
+
+const pair = defineSignal<[string, string]>('pair');
+
+// pairReceiver returns the arguments of the two pair signals it gets.
+export async function pairReceiver(): Promise<string[][]> {
+  const got: string[][] = [];
+  setHandler(pair, (a: string, b: string) => void got.push([a, b]));
+  await condition(() => got.length === 2);
+  return got;
+}
+
+// pairSender signals its child with two secret arguments, through the
+// child's handle and through an external handle.
+export async function pairSender(secret: string): Promise<string[][]> {
+  const c = await startChild(pairReceiver, { workflowId: 'pair-' + workflowInfo().workflowId });
+  await c.signal(pair, secret, 'child ' + secret);
+  await getExternalWorkflowHandle(c.workflowId).signal(pair, secret, 'external ' + secret);
+  return c.result();
 }
