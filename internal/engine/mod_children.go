@@ -307,8 +307,9 @@ func (c signalArgsConverter) ToPayloads(values ...any) (*commonpb.Payloads, erro
 	return out, nil
 }
 
-// WithSerializationContext keeps the worker's converter's serialization
-// context behind signalArgList.
+// WithSerializationContext implements
+// converter.DataConverterWithSerializationContext: the context goes to the
+// worker's converter.
 func (c signalArgsConverter) WithSerializationContext(sc converter.SerializationContext) converter.DataConverter {
 	return signalArgsConverter{converter.WithDataConverterSerializationContext(c.DataConverter, sc)}
 }
