@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -52,12 +53,22 @@ func NexusHandlerWorkflow(ctx workflow.Context, in NexusRunInput) (string, error
 }
 
 // nexusService is the Go service of the endpoint: "echo" completes
-// synchronously, "fail" fails as an operation, "bad" rejects the request
-// (a handler error), "run" is a workflow run.
+// synchronously, "headers" too with the request's Nexus headers whose names
+// start with "icpt-", "fail" fails as an operation, "bad" rejects the
+// request (a handler error), "run" is a workflow run.
 func nexusService() (*nexus.Service, error) {
 	svc := nexus.NewService("conformance")
 	echo := nexus.NewSyncOperation("echo", func(_ context.Context, in any, _ nexus.StartOperationOptions) (any, error) {
 		return map[string]any{"echo": in}, nil
+	})
+	headers := nexus.NewSyncOperation("headers", func(_ context.Context, _ any, o nexus.StartOperationOptions) (map[string]string, error) {
+		out := map[string]string{}
+		for k, v := range o.Header {
+			if k = strings.ToLower(k); strings.HasPrefix(k, "icpt-") {
+				out[k] = v
+			}
+		}
+		return out, nil
 	})
 	fail := nexus.NewSyncOperation("fail", func(_ context.Context, s string, _ nexus.StartOperationOptions) (string, error) {
 		return "", nexus.NewOperationFailedErrorf("operation failed on %s", s)
@@ -73,7 +84,7 @@ func nexusService() (*nexus.Service, error) {
 		func(_ context.Context, in NexusRunInput, _ nexus.StartOperationOptions) (client.StartWorkflowOptions, error) {
 			return client.StartWorkflowOptions{ID: in.ID}, nil
 		})}
-	return svc, svc.Register(echo, fail, bad, run, runNoCancel)
+	return svc, svc.Register(echo, headers, fail, bad, run, runNoCancel)
 }
 
 // refuseCancel is a workflow-run operation whose handler refuses to cancel.

@@ -3,6 +3,8 @@ package engine
 import (
 	"time"
 
+	"github.com/nexus-rpc/sdk-go/nexus"
+
 	commonpb "go.temporal.io/api/common/v1"
 	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/interceptor"
@@ -160,8 +162,21 @@ func (o *outbound) ExecuteChildWorkflow(ctx workflow.Context, childWorkflowType 
 	return o.Next.ExecuteChildWorkflow(ctx, childWorkflowType, args...)
 }
 
+// ExecuteNexusOperation adds the Nexus header the run's
+// startNexusOperation interceptors set for the operation (see
+// heldNexus.start) to the header the Go SDK sends with it.
 func (o *outbound) ExecuteNexusOperation(ctx workflow.Context, input interceptor.ExecuteNexusOperationInput) workflow.NexusOperationFuture {
 	o.flush()
+	if m, _ := ctx.Value(nexusHeaderKey{}).(map[string]string); len(m) > 0 {
+		h := make(nexus.Header, len(input.NexusHeader)+len(m))
+		for k, v := range input.NexusHeader {
+			h[k] = v
+		}
+		for k, v := range m {
+			h[k] = v
+		}
+		input.NexusHeader = h
+	}
 	return o.Next.ExecuteNexusOperation(ctx, input)
 }
 

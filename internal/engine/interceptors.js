@@ -136,7 +136,14 @@
       const startOperation = async (op, input, operationOptions) => {
         const def = typeof op === 'string' ? options.service.operations?.[op] : op;
         const { token, result } = await compose(outbound, 'startNexusOperation', async (i) => {
-          const handle = await orig({ name: i.operation }, i.input, i.options);
+          host.nexusHeaders(i.headers);
+          let started;
+          try {
+            started = orig({ name: i.operation }, i.input, i.options);
+          } finally {
+            host.nexusHeaders(undefined);
+          }
+          const handle = await started;
           return { token: handle.token, result: handle.result() };
         })({
           endpoint: options.endpoint,

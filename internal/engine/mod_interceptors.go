@@ -40,6 +40,10 @@ var interceptorsJS string
 // the command they go with (see run.withOutHeaders).
 type jsHeaderKey struct{}
 
+// nexusHeaderKey keys the Nexus header the startNexusOperation interceptors
+// set on the context of the operation it goes with (see heldNexus.start).
+type nexusHeaderKey struct{}
+
 // interceptors is a run's composed workflow interceptors.
 type interceptors struct {
 	obj     *goja.Object    // what interceptors.js returns
@@ -82,6 +86,7 @@ func (r *run) loadInterceptors() {
 	fn, _ := goja.AssertFunction(fnv)
 	host := r.vm.NewObject()
 	_ = host.Set("headers", r.setOutHeaders)
+	_ = host.Set("nexusHeaders", r.setOutNexusHeader)
 	mods := r.vm.GlobalObject().Get(bundler.InterceptorsGlobal)
 	v, err := fn(goja.Undefined(), mods, host)
 	if err != nil {
@@ -211,6 +216,27 @@ func (r *run) setOutHeaders(c goja.FunctionCall) goja.Value {
 	return goja.Undefined()
 }
 
+// setOutNexusHeader is host.nexusHeaders of interceptors.js: the Nexus
+// header (the TypeScript SDK's Record<string, string>) a startNexusOperation
+// interceptor gave the operation being started (undefined: none).
+func (r *run) setOutNexusHeader(c goja.FunctionCall) goja.Value {
+	r.outNexusHeader = nil
+	o, ok := c.Argument(0).(*goja.Object)
+	if !ok {
+		return goja.Undefined()
+	}
+	keys := o.Keys()
+	if len(keys) == 0 {
+		return goja.Undefined()
+	}
+	m := make(map[string]string, len(keys))
+	for _, k := range keys {
+		m[k] = o.Get(k).String()
+	}
+	r.outNexusHeader = m
+	return goja.Undefined()
+}
+
 // withOutHeaders returns ctx carrying the headers an outbound interceptor
 // set for the command made with it (see outbound.addHeaders), or ctx itself.
 func (r *run) withOutHeaders(ctx workflow.Context) workflow.Context {
@@ -282,8 +308,8 @@ func (r *run) callJS(fn goja.Callable, args []goja.Value) goja.Value {
 // of its kind, if it has some, when called.
 //
 // The Nexus clients of createNexusServiceClient go through the
-// startNexusOperation interceptors, but the nexus headers those set are not
-// sent yet.
+// startNexusOperation interceptors, which may set the operation's Nexus
+// header (see setOutNexusHeader).
 func (r *run) interceptHost(name string, v any) any {
 	orig, ok := v.(func(goja.FunctionCall) goja.Value)
 	if !ok {
@@ -341,8 +367,7 @@ func (r *run) interceptHost(name string, v any) any {
 		}
 	case "createNexusServiceClient":
 		// The client's operations go through startNexusOperation
-		// interceptors; their headers (nexus headers, strings) are not
-		// sent.
+		// interceptors, which may set their Nexus header.
 		return func(c goja.FunctionCall) goja.Value {
 			client := orig(c)
 			if !r.icpt.has("startNexusOperation") {

@@ -31,6 +31,9 @@ type NexusStart struct {
 	Endpoint, Service, Operation string
 	Input                        converter.RawValue
 	Options                      workflow.NexusOperationOptions
+	// Header is the Nexus header the startNexusOperation interceptors set
+	// (their input.headers); nil without.
+	Header map[string]string
 }
 
 // createClient backs createNexusServiceClient({ endpoint, service }): a
@@ -105,6 +108,7 @@ func (r nexusOps) startOperation(endpoint string, svc *goja.Object, op, input, o
 		panic(r.vm.NewTypeError("startNexusOperation %s: %v", in.Operation, err))
 	}
 	in.Input = converter.NewRawValue(p)
+	in.Header, r.outNexusHeader = r.outNexusHeader, nil
 	if in.Options, err = nexusOptions(opts); err != nil {
 		panic(r.vm.NewTypeError("startNexusOperation %s: %v", in.Operation, err))
 	}
@@ -374,7 +378,11 @@ func (n *heldNexus) heldScope() *scope { return n.sc }
 func (n *heldNexus) start(r *run) {
 	r.startingStack = n.stack // for SourceLocation
 	client := workflow.NewNexusClient(n.in.Endpoint, n.in.Service)
-	f := client.ExecuteOperation(n.sc.ctx, n.in.Operation, n.in.Input, n.in.Options)
+	ctx := n.sc.ctx
+	if n.in.Header != nil {
+		ctx = workflow.WithValue(ctx, nexusHeaderKey{}, n.in.Header) // see outbound.ExecuteNexusOperation
+	}
+	f := client.ExecuteOperation(ctx, n.in.Operation, n.in.Input, n.in.Options)
 	r.startingStack = ""
 	token := ""
 	r.awaitStack(f.GetNexusOperationExecution(), n.stack, func(sf workflow.Future) {

@@ -41,8 +41,9 @@ type run struct {
 
 	failureClassesJS []*goja.Object // setWorkflowOptions failureExceptionTypes
 
-	icpt       *interceptors                // workflow interceptors; nil without (see mod_interceptors.go)
-	outHeaders map[string]*commonpb.Payload // headers for the command being made (see withOutHeaders)
+	icpt           *interceptors                // workflow interceptors; nil without (see mod_interceptors.go)
+	outHeaders     map[string]*commonpb.Payload // headers for the command being made (see withOutHeaders)
+	outNexusHeader map[string]string            // Nexus header for the operation being started (see setOutNexusHeader)
 
 	mods mods
 }

@@ -804,7 +804,7 @@ export interface StartNexusOperationInput {
   readonly service: string;
   readonly operation: string;
   readonly options: StartNexusOperationOptions;
-  /** Nexus headers; tsworker does not send them yet. */
+  /** Nexus headers, sent with the operation's request. */
   readonly headers: Record<string, string>;
   readonly seq: number;
 }

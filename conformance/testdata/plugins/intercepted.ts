@@ -96,13 +96,15 @@ export async function icptSubCounter(initial: number, steps: number): Promise<nu
 }
 
 // The echo operation of the suite's Nexus endpoint (cases_nexus_test.go).
-const nexusService = { name: 'conformance', operations: { echo: { name: 'echo' } } };
+const nexusService = { name: 'conformance', operations: { echo: { name: 'echo' }, headers: { name: 'headers' } } };
 
 export async function icptNexus(): Promise<unknown> {
   const client = createNexusServiceClient({ endpoint: 'conformance-nexus', service: nexusService as never });
   const executed = await client.executeOperation('echo' as never, 'executed' as never, { scheduleToCloseTimeout: '10s' });
   const handle = await client.startOperation('echo' as never, 'started' as never);
-  return { executed, started: await handle.result(), token: handle.token, seen: calls() };
+  // The handler answers with the Nexus headers the interceptor set.
+  const headers = await client.executeOperation('headers' as never, 'h' as never, { scheduleToCloseTimeout: '10s' });
+  return { executed, started: await handle.result(), token: handle.token, headers, seen: calls() };
 }
 
 // A workflow failure through the execute interceptors.

@@ -75,7 +75,8 @@ const outbound: WorkflowOutboundCallsInterceptor = {
   },
   startNexusOperation(input, next) {
     seen.push(`nexus ${input.endpoint} ${input.service} ${input.operation} seq ${input.seq} ${input.options.cancellationType}`);
-    return next({ ...input, input: { via: 'startNexusOperation', was: input.input } });
+    return next({ ...input, input: { via: 'startNexusOperation', was: input.input },
+      headers: { ...input.headers, 'icpt-trace': `nexus ${input.operation}`, 'icpt-seq': `${input.seq}` } });
   },
   getLogAttributes(input, next) {
     return next({ ...input, icpt: 'log attribute' });
