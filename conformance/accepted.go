@@ -112,6 +112,16 @@ var accepted = []acceptedDifference{
 		Reason: "as for childCancel_TRY_CANCEL",
 	},
 	{
+		Case: "activationJobs", Path: "history */*/result/0/data/activations/*/jobs",
+		What:   "the activation an internals interceptor's activate gets has no jobs (activation.jobs is [], TypeScript SDK: the activation's jobs, such as initializeWorkflow, fireTimer, resolveActivity, signalWorkflow, doUpdate); its other fields and batchIndex are the TypeScript SDK's",
+		Reason: "the Go SDK applies each workflow task's history events to its own state machines and resolves the workflow's futures and handlers itself (internal workflowExecutionEventHandlerImpl.ProcessEvent, one event at a time), so the worker never sees a list of jobs; rebuilding one from the callbacks would not give the TypeScript SDK's grouping, sequence numbers or contents, and jobs an interceptor changed or dropped could not change what the Go SDK does",
+	},
+	{
+		Case: "activationJobs", Path: "history */*/result/0/data/activations/*/commands",
+		What:   "concludeActivation interceptors get commands: [] and what they return is ignored (TypeScript SDK: the activation's commands, such as startTimer, scheduleActivity, completeWorkflowExecution, which they may change)",
+		Reason: "the Go SDK makes each command in its command state machines at the call (ExecuteActivity, NewTimer, ...) and sends them itself when the workflow task completes (internal commandsHelper.getCommands); it exposes no list of them to read or change",
+	},
+	{
 		Case: "eventGroupMarkers", Path: "event group markers",
 		What:   "history events carry no event group markers (TypeScript SDK: the markers of createEventGroup(...).withScope and of the eventGroups option on activity and timer events, and implicit markers naming the signal or update on events of the commands a signal or update handler makes, in every workflow); createEventGroup, withScope and the eventGroups option work and the rest of the history is the same",
 		Reason: "the Go SDK (1.50) builds its commands without the event_group_markers field of the Command message and has no option, interceptor or hook through which a worker could set it",

@@ -66,6 +66,11 @@ func TestInterceptors(t *testing.T) {
 			d.start("icptFactoryThrows")
 			d.firstTaskFailure()
 		}},
+		// The jobs and commands activate and concludeActivation see.
+		{"activationJobs", func(d *driver) {
+			d.start("icptJobs")
+			d.result()
+		}},
 		// A workflow failure through execute.
 		{"interceptedFailure", func(d *driver) {
 			d.start("icptFails", "fail")

@@ -18,7 +18,7 @@ import {
   ApplicationFailure,
   workflowInfo,
 } from '@temporalio/workflow';
-import { seen } from './interceptors';
+import { activations, seen } from './interceptors';
 import { subscribable } from './subscriptions';
 import { order } from './order';
 
@@ -137,4 +137,12 @@ export async function icptOrder(): Promise<string[]> {
 // Its run's interceptors factory throws (see interceptors.ts).
 export async function icptFactoryThrows(): Promise<string> {
   return 'not reached';
+}
+
+// What activate and concludeActivation see of each activation: its jobs and
+// the commands it concludes with (see interceptors.ts), and its batch index.
+export async function icptJobs(): Promise<unknown> {
+  await sleep(5);
+  const echoed = await echoJSON('x');
+  return { echoed, activations: [...activations] };
 }

@@ -17,6 +17,11 @@ order.push('interceptors.ts');
 // reads it.
 export const seen: string[] = [];
 
+// activations lists the jobs of each activation and the commands it
+// concludes with, for the workflow icptJobs only.
+export const activations: object[] = [];
+const recordsJobs = () => workflowInfo().workflowType === 'icptJobs';
+
 const tag = (s: string) => defaultPayloadConverter.toPayload(s);
 const untag = (p: unknown) => (p === undefined ? undefined : defaultPayloadConverter.fromPayload(p as never));
 
@@ -94,10 +99,18 @@ export const interceptors = (): WorkflowInterceptors => {
       {
         activate(input, next) {
           seen.push(`activate ${input.batchIndex}`);
+          if (recordsJobs()) {
+            const jobs = input.activation.jobs.map((j) => Object.keys(j).filter((k) => k !== 'variant' && (j as never)[k] != null).join('+'));
+            activations.push({ activate: input.batchIndex, jobs });
+          }
           return next(input);
         },
         concludeActivation(input, next) {
           seen.push('conclude');
+          if (recordsJobs()) {
+            const commands = input.commands.map((c) => Object.keys(c).filter((k) => (c as never)[k] != null).join('+'));
+            activations.push({ conclude: true, commands });
+          }
           return next(input);
         },
       },
