@@ -126,6 +126,11 @@ var accepted = []acceptedDifference{
 		What:   "history events carry no event group markers (TypeScript SDK: the markers of createEventGroup(...).withScope and of the eventGroups option on activity and timer events, and implicit markers naming the signal or update on events of the commands a signal or update handler makes, in every workflow); createEventGroup, withScope and the eventGroups option work and the rest of the history is the same",
 		Reason: "the Go SDK (1.50) builds its commands without the event_group_markers field of the Command message and has no option, interceptor or hook through which a worker could set it",
 	},
+	{
+		Case: "builtinMetadata", Path: "*query __temporal_workflow_metadata/result",
+		What:   "the answer to __temporal_workflow_metadata (workflowMetadataQuery) is a json/protobuf payload (messageType temporal.api.sdk.v1.WorkflowMetadata; TypeScript SDK: json/plain) of the same JSON fields, whose lists of handlers are each sorted by name, with the built-in queries __open_sessions, __stack_trace and __temporal_workflow_metadata and the Go SDK's descriptions (TypeScript SDK: __stack_trace, __enhanced_stack_trace and __temporal_workflow_metadata with its descriptions, then the workflow's handlers in the order they were first set); the workflow's own handlers with the descriptions they were last set with, the workflow type and currentDetails are the same (step \"metadata handlers\"). A signal handler set again keeps its first description and an unset handler stays listed (TypeScript SDK: the last description; not listed)",
+		Reason: "the Go SDK answers this query itself, before any interceptor or handler of the worker sees it, from what is registered with it (getWorkflowMetadata in its internal_workflow.go): it adds its own built-in queries, sorts each list by name, keeps the first description of a signal channel, has no way to unregister a query or signal handler, and encodes the protobuf message with its default data converter; the worker's data converter receives the payload already made and cannot tell a JS run's answer from a Go workflow's of the same client",
+	},
 }
 
 // pending lists, by case, the differences measured that are tsworker bugs

@@ -13,3 +13,4 @@ export * from './reset';
 export * from './nexus';
 export * from './signals';
 export * from './childcancel';
+export * from './builtinqueries';

@@ -316,9 +316,12 @@ func (r *messages) setQueryHandler(name string, h *handler) {
 	case h != nil && prev == nil:
 		r.queryOrder = append(r.queryOrder, name)
 	}
-	if registered {
+	if registered && h == nil {
 		return
 	}
+	// A handler set again is registered again, so that the workflow's
+	// metadata shows the description it was last set with, as in the
+	// TypeScript SDK.
 	desc := ""
 	if h != nil {
 		desc = h.description
@@ -443,8 +446,8 @@ func (r *messages) setUpdateHandler(name string, h *handler) {
 	}
 	_, registered := r.updateHandlers[name]
 	r.updateHandlers[name] = h
-	if registered {
-		return
+	if registered && h == nil {
+		return // a handler set again is registered again, as queries are
 	}
 	var opts workflow.UpdateHandlerOptions
 	if h != nil {
