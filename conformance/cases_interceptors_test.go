@@ -71,6 +71,12 @@ func TestInterceptors(t *testing.T) {
 			d.start("icptJobs")
 			d.result()
 		}},
+		// The timers startTimer sees: sleep's, condition's timeout and
+		// setTimeout's, numbered alike.
+		{"interceptedTimers", func(d *driver) {
+			d.start("icptTimers")
+			d.result()
+		}},
 		// A workflow failure through execute.
 		{"interceptedFailure", func(d *driver) {
 			d.start("icptFails", "fail")

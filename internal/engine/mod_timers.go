@@ -35,8 +35,12 @@ type cond struct {
 	timerCtx workflow.Context
 	timeout  time.Duration
 	cancel   workflow.CancelFunc // timeout timer, if any
-	done     bool
-	stack    string // JS stack of the condition() call
+	// fired, in a run with startTimer interceptors, resolves the promise
+	// their next returned when the timeout timer fires (see
+	// interceptConditionTimer); nil without.
+	fired func(v any) error
+	done  bool
+	stack string // JS stack of the condition() call
 }
 
 func (r *timers) sleep(c goja.FunctionCall) goja.Value {
@@ -86,6 +90,10 @@ func (r *timers) setTimeout(fn goja.Callable, ms int64, args []goja.Value) int64
 	}
 	r.cancels[id] = cancel
 	actx := r.cur // the callback runs in the async context of the call, as in the TypeScript SDK
+	if r.icpt.has("startTimer") {
+		r.interceptedTimeout(id, ctx, actx, fn, ms, args)
+		return id
+	}
 	r.await(workflow.NewTimer(ctx, sleepDuration(time.Duration(ms)*time.Millisecond)), func(f workflow.Future) {
 		if _, live := r.cancels[id]; !live {
 			return
@@ -103,6 +111,40 @@ func (r *timers) setTimeout(fn goja.Callable, ms int64, args []goja.Value) int64
 		}
 	})
 	return id
+}
+
+// interceptedTimeout is setTimeout's timer in a run with startTimer
+// interceptors: as in the TypeScript SDK, it is a sleep through them (the
+// timer next starts lasts the durationMs it is given), and fn runs once the
+// promise they return resolves.
+func (r *timers) interceptedTimeout(id int64, ctx workflow.Context, actx *asyncCtx, fn goja.Callable, ms int64, args []goja.Value) {
+	next := func(c goja.FunctionCall) goja.Value {
+		p, resolve, _ := r.vm.NewPromise()
+		r.await(workflow.NewTimer(ctx, sleepDuration(time.Duration(c.Argument(0).ToInteger())*time.Millisecond)), func(f workflow.Future) {
+			if f.Get(r.ctx, nil) == nil {
+				_ = resolve(goja.Undefined())
+			}
+		})
+		return r.vm.ToValue(p)
+	}
+	ret := r.icallOrThrow("timer", r.vm.ToValue(next), r.vm.ToValue(max(1, ms)), goja.Undefined())
+	p, ok := ret.Export().(*goja.Promise)
+	if !ok {
+		return
+	}
+	r.onSettle(p, func(_ goja.Value, rejected bool) {
+		if _, live := r.cancels[id]; !live || rejected {
+			return
+		}
+		delete(r.cancels, id)
+		prev := r.cur
+		r.cur = actx
+		_, err := fn(goja.Undefined(), args...)
+		r.cur = prev
+		if err != nil {
+			panic(r.taskFailure("setTimeout callback threw", err))
+		}
+	})
 }
 
 // clearTimeout implements clearTimeout.
@@ -134,6 +176,10 @@ func (r *timers) condition(c goja.FunctionCall) goja.Value {
 		}
 	}
 	p, resolve, reject := r.vm.NewPromise()
+	var icpt *condTimer
+	if timed && r.icpt.has("startTimer") {
+		icpt = r.interceptConditionTimer(d)
+	}
 	// Evaluated at once, as in the TypeScript SDK: a condition already true
 	// resolves without waiting (and without a timer: the TypeScript SDK's
 	// timer is cancelled in the same activation, so it sends no command).
@@ -166,6 +212,27 @@ func (r *timers) condition(c goja.FunctionCall) goja.Value {
 		}
 		_ = reject(reason)
 	})
+	if icpt != nil {
+		// The timeout is the promise the startTimer interceptors
+		// returned, and its timer the one their next asked for, if any.
+		cd.fired = icpt.fire
+		r.onSettle(icpt.promise, func(v goja.Value, rejected bool) {
+			if cd.done {
+				return
+			}
+			cd.done = true
+			if cd.cancel != nil {
+				cd.cancel()
+			}
+			if rejected {
+				_ = reject(v)
+			} else {
+				_ = resolve(false)
+			}
+		})
+		timed = icpt.started
+		d = icpt.d
+	}
 	if timed {
 		cd.sc = sc
 		cd.timerCtx, cd.cancel = workflow.WithCancel(sc.ctx)
@@ -174,6 +241,38 @@ func (r *timers) condition(c goja.FunctionCall) goja.Value {
 	}
 	r.conds = append(r.conds, cd)
 	return r.vm.ToValue(p)
+}
+
+// condTimer is the timeout of a condition(fn, timeout) in a run with
+// startTimer interceptors.
+type condTimer struct {
+	promise *goja.Promise     // what the interceptors returned
+	started bool              // their next was called: the timer is held
+	d       time.Duration     // the duration next was given
+	fire    func(v any) error // resolves the promise next returned
+}
+
+// interceptConditionTimer runs condition's timeout through the startTimer
+// interceptors, as the TypeScript SDK's condition sleeps through them:
+// before the predicate is first evaluated. Their next holds the timer (see
+// cond.start) with the durationMs it is given. Nil if they return no
+// promise.
+func (r *timers) interceptConditionTimer(d time.Duration) *condTimer {
+	ct := &condTimer{}
+	next := func(c goja.FunctionCall) goja.Value {
+		p, resolve, _ := r.vm.NewPromise()
+		ct.started = true
+		ct.d = time.Duration(c.Argument(0).ToInteger()) * time.Millisecond
+		ct.fire = resolve
+		return r.vm.ToValue(p)
+	}
+	ret := r.icallOrThrow("timer", r.vm.ToValue(next), r.vm.ToValue(max(1, d.Milliseconds())), goja.Undefined())
+	p, ok := ret.Export().(*goja.Promise)
+	if !ok {
+		return nil
+	}
+	ct.promise = p
+	return ct
 }
 
 func (cd *cond) heldScope() *scope { return cd.sc }
@@ -185,6 +284,10 @@ func (cd *cond) start(r *run) {
 	}
 	r.await(workflow.NewTimer(cd.timerCtx, sleepDuration(cd.timeout)), func(f workflow.Future) {
 		if cd.done || f.Get(r.ctx, nil) != nil {
+			return
+		}
+		if cd.fired != nil {
+			_ = cd.fired(goja.Undefined())
 			return
 		}
 		cd.done = true

@@ -146,3 +146,14 @@ export async function icptJobs(): Promise<unknown> {
   const echoed = await echoJSON('x');
   return { echoed, activations: [...activations] };
 }
+
+// The timers the startTimer interceptors see, and their seqs: sleep's,
+// condition's timeout and setTimeout's.
+export async function icptTimers(): Promise<unknown> {
+  await sleep(5);
+  const met = await condition(() => false, 7);
+  await new Promise((resolve) => setTimeout(resolve, 9));
+  const met2 = await condition(() => true, 13);
+  await sleep('11ms');
+  return { met, met2, seen: calls() };
+}

@@ -63,7 +63,7 @@ const outbound: WorkflowOutboundCallsInterceptor = {
     return next(input);
   },
   startTimer(input, next) {
-    seen.push(`timer ${input.durationMs}`);
+    seen.push(`timer ${input.durationMs} seq ${input.seq}`);
     return next(input);
   },
   async startChildWorkflowExecution(input, next) {
