@@ -21,12 +21,14 @@ import (
 	"os"
 	"reflect"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 
 	"go.temporal.io/api/serviceerror"
 	sdkclient "go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/converter"
+	"go.temporal.io/sdk/interceptor"
 	"go.temporal.io/sdk/log"
 	"google.golang.org/grpc/codes"
 )
@@ -252,8 +254,9 @@ func (o Options) UsesTLS() bool {
 // SDKOptions returns the Go SDK client options these options stand for,
 // defaults applied. It reads the TLS files. Its failure converter is
 // FailureConverter around the one of Options.SDK, so that workers of the
-// client write JS task failures as the TypeScript SDK does, and its data
-// converter StackTraceConverter around the one of Options.SDK.
+// client write JS task failures as the TypeScript SDK does, its data
+// converter StackTraceConverter around the one of Options.SDK, and its
+// interceptors Options.SDK's and EnhancedStackTraceInterceptor.
 func (o Options) SDKOptions() (sdkclient.Options, error) {
 	o = o.WithDefaults()
 	so := o.SDK
@@ -282,6 +285,12 @@ func (o Options) SDKOptions() (sdkclient.Options, error) {
 	}
 	so.FailureConverter = FailureConverter(so.FailureConverter)
 	so.DataConverter = StackTraceConverter(so.DataConverter)
+	if !slices.ContainsFunc(so.Interceptors, func(i interceptor.ClientInterceptor) bool {
+		_, ok := i.(*enhancedStackTraceInterceptor)
+		return ok
+	}) {
+		so.Interceptors = append(slices.Clip(so.Interceptors), EnhancedStackTraceInterceptor())
+	}
 	if so.SdkName == "" {
 		// The worker heartbeats the server keeps (and its Web UI's worker
 		// views show) name the SDK: tsworker, on the Go SDK's core.

@@ -131,6 +131,11 @@ var accepted = []acceptedDifference{
 		What:   "the answer to __temporal_workflow_metadata (workflowMetadataQuery) is a json/protobuf payload (messageType temporal.api.sdk.v1.WorkflowMetadata; TypeScript SDK: json/plain) of the same JSON fields, whose lists of handlers are each sorted by name, with the built-in queries __open_sessions, __stack_trace and __temporal_workflow_metadata and the Go SDK's descriptions (TypeScript SDK: __stack_trace, __enhanced_stack_trace and __temporal_workflow_metadata with its descriptions, then the workflow's handlers in the order they were first set); the workflow's own handlers with the descriptions they were last set with, the workflow type and currentDetails are the same (step \"metadata handlers\"). A signal handler set again keeps its first description and an unset handler stays listed (TypeScript SDK: the last description; not listed)",
 		Reason: "the Go SDK answers this query itself, before any interceptor or handler of the worker sees it, from what is registered with it (getWorkflowMetadata in its internal_workflow.go): it adds its own built-in queries, sorts each list by name, keeps the first description of a signal channel, has no way to unregister a query or signal handler, and encodes the protobuf message with its default data converter; the worker's data converter receives the payload already made and cannot tell a JS run's answer from a Go workflow's of the same client",
 	},
+	{
+		Case: "builtinEnhancedStackTrace", Path: "plain query __enhanced_stack_trace",
+		What:   "a client made without tsworker's options gets the Go SDK's failure \"unknown queryType __enhanced_stack_trace. KnownQueryTypes=[...]\" for __enhanced_stack_trace (enhancedStackTraceQuery); tsworker's client (client.Dial, client.SDKOptions: client.EnhancedStackTraceInterceptor) gets the TypeScript SDK's answer, built from the run's __stack_trace",
+		Reason: "the Go SDK core of the worker answers a query name no handler is registered with it for itself, before any interceptor of the worker (internal_workflow.go), and refuses to register a query handler whose name starts with \"__\" (workflow.SetQueryHandler: \"queryType starts with '__' is reserved for internal use\"), so only the asking client can make the answer",
+	},
 }
 
 // pending lists, by case, the differences measured that are tsworker bugs

@@ -16,8 +16,9 @@ import (
 // TestBuiltinQueries queries the TypeScript SDK's built-in queries
 // (stackTraceQuery, enhancedStackTraceQuery, workflowMetadataQuery) of a
 // run waiting on a timer and a condition, through tsworker's client and
-// through a plain Go SDK client: the worker's answer must not depend on the
-// client that asks.
+// through a plain Go SDK client: the worker's answers to __stack_trace and
+// __temporal_workflow_metadata do not depend on the client that asks;
+// __enhanced_stack_trace is answered by tsworker's client alone.
 func TestBuiltinQueries(t *testing.T) {
 	both := func(q func(d *driver)) func(d *driver) {
 		return func(d *driver) {
@@ -30,6 +31,7 @@ func TestBuiltinQueries(t *testing.T) {
 	}
 	runCases(t, []tcase{
 		{"builtinStackTrace", both(func(d *driver) { d.stackTrace("napFor", "waitUntilDone") })},
+		{"builtinEnhancedStackTrace", both(func(d *driver) { d.enhancedStackTrace("napFor", "waitUntilDone") })},
 		{"builtinMetadata", both(func(d *driver) {
 			d.query("__temporal_workflow_metadata")
 			d.metadataHandlers()
@@ -156,5 +158,63 @@ func (d *driver) metadataHandlers() {
 		"type": md.Definition.Type, "currentDetails": md.CurrentDetails,
 		"queries": own(md.Definition.QueryDefinitions), "signals": own(md.Definition.SignalDefinitions),
 		"updates": own(md.Definition.UpdateDefinitions),
+	})
+}
+
+// enhancedStackTrace queries __enhanced_stack_trace and records the
+// answer's encoding and shape: its sdk, its keys, the keys of its
+// locations, its sources, and, as for stackTrace, the source files of the
+// locations with a line and whether each of fns names one. Positions and
+// the number of stacks differ for the reasons stackTrace gives.
+func (d *driver) enhancedStackTrace(fns ...string) {
+	ctx, cancel := ctxWait()
+	defer cancel()
+	v, err := d.c.QueryWorkflow(ctx, d.id, "", "__enhanced_stack_trace")
+	var raw converter.RawValue
+	if err == nil {
+		err = v.Get(&raw)
+	}
+	var st map[string]any
+	if err == nil {
+		err = json.Unmarshal(raw.Payload().GetData(), &st)
+	}
+	if err != nil {
+		d.obs.add("query __enhanced_stack_trace", describeError(err))
+		return
+	}
+	keys := map[string]bool{}
+	for k := range st {
+		keys[k] = true
+	}
+	locKeys, files, named := map[string]bool{}, map[string]bool{}, map[string]bool{}
+	stacks, _ := st["stacks"].([]any)
+	for _, s := range stacks {
+		locs, _ := s.(map[string]any)["locations"].([]any)
+		for _, l := range locs {
+			loc, _ := l.(map[string]any)
+			for k := range loc {
+				if k != "line" && k != "column" || loc["line"] != nil {
+					locKeys[k] = true
+				}
+			}
+			if loc["line"] == nil || loc["internal_code"] == true {
+				continue
+			}
+			if f, ok := loc["file_path"].(string); ok {
+				files[path.Base(f)] = true
+			}
+			if fn, ok := loc["function_name"].(string); ok {
+				named[fn] = true
+			}
+		}
+	}
+	waits := map[string]any{}
+	for _, fn := range fns {
+		waits[fn] = named[fn]
+	}
+	d.obs.add("query __enhanced_stack_trace", map[string]any{
+		"encoding": string(raw.Payload().GetMetadata()["encoding"]),
+		"keys":     sortedKeys(keys), "sdk": st["sdk"], "sources": st["sources"], "someStacks": len(stacks) > 0,
+		"locationKeys": sortedKeys(locKeys), "files": sortedKeys(files), "waitsIn": waits,
 	})
 }

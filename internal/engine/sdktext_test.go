@@ -50,3 +50,21 @@ func TestSDKCanceledMessage(t *testing.T) {
 		t.Errorf("the Go SDK's cancellation failure reads %q, the engine expects %q", got, sdkCanceledMessage)
 	}
 }
+
+// TestSDKUnknownQueryText pins the failure the Go SDK answers a query name
+// without a handler with, which tsworker's client recognizes to answer
+// __enhanced_stack_trace itself (client.EnhancedStackTraceInterceptor).
+func TestSDKUnknownQueryText(t *testing.T) {
+	out, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "go.temporal.io/sdk").Output()
+	if err != nil {
+		t.Skipf("go list: %v", err)
+	}
+	src, err := os.ReadFile(filepath.Join(strings.TrimSpace(string(out)), "internal", "internal_workflow.go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const want = `fmt.Errorf("unknown queryType %v. KnownQueryTypes=%v", queryType, keys)`
+	if !strings.Contains(string(src), want) {
+		t.Errorf("the Go SDK no longer fails an unknown query with %s; client.EnhancedStackTraceInterceptor must follow its new text", want)
+	}
+}
