@@ -147,7 +147,7 @@ func (r *run) alsClass() *goja.Object {
 		if !ok {
 			panic(r.vm.NewTypeError("The \"callback\" argument must be of type function"))
 		}
-		return r.runWith(r.cur.withVal(key(c.Argument(0)), c.Argument(1)), fn, r.arrayArgs(c.Argument(3))...)
+		return r.runWith(r.cur.withVal(key(c.Argument(0)), c.Argument(1)), fn, r.jsArgs(c.Argument(3))...)
 	}
 	enter := func(c goja.FunctionCall) goja.Value {
 		// As Node's enterWith: the store holds for the rest of the
@@ -160,7 +160,7 @@ func (r *run) alsClass() *goja.Object {
 		if !ok {
 			panic(r.vm.NewTypeError("The \"callback\" argument must be of type function"))
 		}
-		return r.runWith(r.cur.withoutVal(key(c.Argument(0))), fn, r.arrayArgs(c.Argument(2))...)
+		return r.runWith(r.cur.withoutVal(key(c.Argument(0))), fn, r.jsArgs(c.Argument(2))...)
 	}
 	snapshot := func(goja.FunctionCall) goja.Value {
 		captured := r.cur
@@ -184,18 +184,4 @@ func (r *run) alsClass() *goja.Object {
 	}
 	r.mods.als = cls.ToObject(r.vm)
 	return r.mods.als
-}
-
-// arrayArgs returns the elements of a JS array (rest arguments).
-func (r *run) arrayArgs(v goja.Value) []goja.Value {
-	o, ok := v.(*goja.Object)
-	if !ok {
-		return nil
-	}
-	n := int(o.Get("length").ToInteger())
-	out := make([]goja.Value, n)
-	for i := range out {
-		out[i] = o.Get(fmt.Sprint(i))
-	}
-	return out
 }
