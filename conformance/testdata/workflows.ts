@@ -14,3 +14,4 @@ export * from './nexus';
 export * from './signals';
 export * from './childcancel';
 export * from './builtinqueries';
+export * from './heldtimers';

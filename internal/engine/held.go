@@ -2,6 +2,7 @@ package engine
 
 import (
 	"strings"
+	"time"
 
 	"github.com/dop251/goja"
 	"go.temporal.io/sdk/workflow"
@@ -12,8 +13,8 @@ import (
 // TypeScript SDK collects the commands of an activation and leaves out what
 // the activation cancelled again: an activity cancelled before it was
 // scheduled is never scheduled (its ID is used up), and a condition that
-// resolves in the activation that made it starts no timer. So activities
-// and condition timers wait in run.held until the JS stops running (the end
+// resolves in the activation that made it starts no timer, nor does a
+// sleep or setTimeout cancelled in it. So activities and timers wait in run.held until the JS stops running (the end
 // of a turn or of an update handler) or issues another command (the
 // outbound interceptor), which keeps the commands in the order the JS asked
 // for them; a cancellation drops those of the scopes it reaches
@@ -117,3 +118,41 @@ func stackLocation(stack string) string {
 }
 
 func (a *heldActivity) drop(_ *run, reason goja.Value) { a.onDrop(reason) }
+
+// heldTimer is a durable timer asked for and not yet started: sleep's,
+// setTimeout's and the timeout of CancellationScope.withTimeout. As in the
+// TypeScript SDK, a timer cancelled before the JS stops running starts
+// none (the Go SDK would write TimerStarted and TimerCanceled).
+type heldTimer struct {
+	sc     *scope
+	ctx    workflow.Context // cancelled by clearTimeout as well
+	d      time.Duration
+	cb     func(workflow.Future)
+	onDrop func(reason goja.Value) // nil: nothing to settle
+}
+
+func (t *heldTimer) heldScope() *scope { return t.sc }
+
+// start starts the timer, unless its context was cancelled meanwhile
+// (clearTimeout): then it is dropped.
+func (t *heldTimer) start(r *run) {
+	if t.ctx.Err() != nil {
+		t.drop(r, t.sc.reason)
+		return
+	}
+	r.await(workflow.NewTimer(t.ctx, sleepDuration(t.d)), t.cb)
+}
+
+func (t *heldTimer) drop(_ *run, reason goja.Value) {
+	if t.onDrop != nil {
+		t.onDrop(reason)
+		t.onDrop = nil
+	}
+}
+
+// holdTimer holds a timer of d in ctx, asked for in scope sc; cb gets its
+// future once it is started, onDrop (if not nil) the reason when it is
+// dropped.
+func (r *run) holdTimer(sc *scope, ctx workflow.Context, d time.Duration, cb func(workflow.Future), onDrop func(goja.Value)) {
+	r.hold(&heldTimer{sc: sc, ctx: ctx, d: d, cb: cb, onDrop: onDrop})
+}

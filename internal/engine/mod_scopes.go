@@ -93,11 +93,13 @@ func (r *scopes) scopeRun(c goja.FunctionCall) goja.Value {
 		}
 		timerScope = r.newScope(s, true)
 		if !timerScope.consideredCancelled() {
-			r.await(workflow.NewTimer(timerScope.ctx, sleepDuration(d)), func(f workflow.Future) {
+			// Held: a scope that finishes in the activation that made it
+			// starts no timer (see hold).
+			r.holdTimer(timerScope, timerScope.ctx, d, func(f workflow.Future) {
 				if f.Get(r.ctx, nil) == nil {
 					r.cancelScope(s, r.cancelledFailure("Cancellation scope cancelled"))
 				}
-			})
+			}, nil)
 		}
 	}
 	p, resolve, reject := r.vm.NewPromise()

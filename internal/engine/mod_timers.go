@@ -55,7 +55,7 @@ func (r *timers) sleep(c goja.FunctionCall) goja.Value {
 		return r.rejectedPromise(sc.reason)
 	}
 	p, resolve, reject := r.vm.NewPromise()
-	r.await(workflow.NewTimer(sc.ctx, sleepDuration(d)), func(f workflow.Future) {
+	r.holdTimer(sc, sc.ctx, d, func(f workflow.Future) {
 		if err := f.Get(r.ctx, nil); err != nil {
 			if sc.consideredCancelled() {
 				_ = reject(sc.reason)
@@ -65,7 +65,7 @@ func (r *timers) sleep(c goja.FunctionCall) goja.Value {
 			return
 		}
 		_ = resolve(goja.Undefined())
-	})
+	}, func(reason goja.Value) { _ = reject(reason) })
 	return r.vm.ToValue(p)
 }
 
@@ -94,7 +94,7 @@ func (r *timers) setTimeout(fn goja.Callable, ms int64, args []goja.Value) int64
 		r.interceptedTimeout(id, ctx, actx, fn, ms, args)
 		return id
 	}
-	r.await(workflow.NewTimer(ctx, sleepDuration(time.Duration(ms)*time.Millisecond)), func(f workflow.Future) {
+	r.holdTimer(r.cur.scope, ctx, time.Duration(ms)*time.Millisecond, func(f workflow.Future) {
 		if _, live := r.cancels[id]; !live {
 			return
 		}
@@ -109,7 +109,7 @@ func (r *timers) setTimeout(fn goja.Callable, ms int64, args []goja.Value) int64
 		if err != nil {
 			panic(r.taskFailure("setTimeout callback threw", err))
 		}
-	})
+	}, func(goja.Value) { delete(r.cancels, id) })
 	return id
 }
 
@@ -118,13 +118,14 @@ func (r *timers) setTimeout(fn goja.Callable, ms int64, args []goja.Value) int64
 // timer next starts lasts the durationMs it is given), and fn runs once the
 // promise they return resolves.
 func (r *timers) interceptedTimeout(id int64, ctx workflow.Context, actx *asyncCtx, fn goja.Callable, ms int64, args []goja.Value) {
+	sc := actx.scope
 	next := func(c goja.FunctionCall) goja.Value {
 		p, resolve, _ := r.vm.NewPromise()
-		r.await(workflow.NewTimer(ctx, sleepDuration(time.Duration(c.Argument(0).ToInteger())*time.Millisecond)), func(f workflow.Future) {
+		r.holdTimer(sc, ctx, time.Duration(c.Argument(0).ToInteger())*time.Millisecond, func(f workflow.Future) {
 			if f.Get(r.ctx, nil) == nil {
 				_ = resolve(goja.Undefined())
 			}
-		})
+		}, nil)
 		return r.vm.ToValue(p)
 	}
 	ret := r.icallOrThrow("timer", r.vm.ToValue(next), r.vm.ToValue(max(1, ms)), goja.Undefined())
