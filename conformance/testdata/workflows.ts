@@ -15,3 +15,4 @@ export * from './signals';
 export * from './childcancel';
 export * from './builtinqueries';
 export * from './heldtimers';
+export * from './activityoptions';

@@ -28,8 +28,15 @@ func (r activities) activity(c goja.FunctionCall) goja.Value {
 	r.requireContext("proxyActivities")
 	r.requireWritable("activity " + c.Argument(0).String())
 	name := c.Argument(0).String()
+	if goja.IsUndefined(c.Argument(2)) {
+		// Before the seq is taken, as in the TypeScript SDK.
+		panic(r.vm.NewTypeError("Got empty activity options"))
+	}
 	opts, err := r.activityOptions(c.Argument(2))
 	if err != nil {
+		// The TypeScript SDK validates the options once the seq is
+		// taken: the activity's ID is used up.
+		r.activityID()
 		panic(r.vm.NewTypeError("%v", err))
 	}
 	args, err := r.payloadArgs(c.Argument(1))
@@ -186,14 +193,32 @@ func (r *run) retryPolicy(v goja.Value) (*temporal.RetryPolicy, error) {
 	return rp, nil
 }
 
-func (r activities) localActivity(c goja.FunctionCall) goja.Value {
+// localActivity backs scheduleLocalActivity, an async function in the
+// TypeScript SDK: what it throws rejects the promise it returns.
+func (r activities) localActivity(c goja.FunctionCall) (ret goja.Value) {
+	defer func() {
+		if x := recover(); x != nil {
+			o, ok := x.(*goja.Object)
+			if !ok {
+				panic(x)
+			}
+			ret = r.rejectedPromise(o)
+		}
+	}()
 	r.requireContext("proxyLocalActivities")
 	name := c.Argument(0).String()
 	r.requireWritable("local activity " + name)
+	if goja.IsUndefined(c.Argument(2)) {
+		panic(r.vm.NewTypeError("Got empty activity options")) // before the seq, as in the TypeScript SDK
+	}
 	o, ok := c.Argument(2).(*goja.Object)
 	if !ok {
+		r.activityID()
 		panic(r.vm.NewTypeError("proxyLocalActivities: options must be an object"))
 	}
+	// The seq is taken before the options are validated, as in the
+	// TypeScript SDK: one that fails uses it up.
+	r.activityID()
 	var lo workflow.LocalActivityOptions
 	var err error
 	if lo.StartToCloseTimeout, err = optDuration(o, "startToCloseTimeout"); err != nil {
@@ -218,7 +243,6 @@ func (r activities) localActivity(c goja.FunctionCall) goja.Value {
 	if err != nil {
 		panic(r.vm.NewTypeError("local activity %s: %v", name, err))
 	}
-	r.activityID() // the Go SDK names local activities itself
 	sc := r.cur.scope
 	if sc.consideredCancelled() {
 		return r.rejectedPromise(sc.reason)

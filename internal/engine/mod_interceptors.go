@@ -2,6 +2,7 @@ package engine
 
 import (
 	_ "embed"
+	"errors"
 	"fmt"
 	"strconv"
 
@@ -332,12 +333,25 @@ func (r *run) interceptHost(name string, v any) any {
 			return orig(goja.FunctionCall{This: c.This, Arguments: c.Arguments[:min(3, len(c.Arguments))]})
 		}
 		return func(c goja.FunctionCall) goja.Value {
-			if !r.icpt.has(method) {
-				return orig(c)
+			if !r.icpt.has(method) || goja.IsUndefined(c.Argument(2)) {
+				return orig(c) // without options: throws before the seq and the interceptors
 			}
 			seq, _ := strconv.Atoi(r.nextActivityID())
-			return r.icallOrThrow("activity", r.vm.ToValue(next), r.vm.ToValue(local), r.vm.ToValue(seq),
-				c.Argument(0), c.Argument(1), c.Argument(2))
+			args := []goja.Value{r.vm.ToValue(next), r.vm.ToValue(local), r.vm.ToValue(seq), c.Argument(0), c.Argument(1), c.Argument(2)}
+			if !local {
+				return r.icallOrThrow("activity", args...)
+			}
+			// scheduleLocalActivity is async in the TypeScript SDK: what
+			// its interceptors throw rejects it.
+			v, err := r.icall("activity", args...)
+			if err != nil {
+				var ex *goja.Exception
+				if !errors.As(err, &ex) {
+					panic(err)
+				}
+				return r.rejectedPromise(ex.Value())
+			}
+			return v
 		}
 	case "sleep":
 		return func(c goja.FunctionCall) goja.Value {

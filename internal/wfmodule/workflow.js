@@ -89,8 +89,16 @@ export function proxySinks() {
 }
 const sinkCall = /* @__PURE__ */ h.fn('sinkCall');
 
+// validateActivityOptions is the TypeScript SDK's check of the proxies'
+// options, made when the proxy is made.
+function validateActivityOptions(options) {
+  if (options.scheduleToCloseTimeout === undefined && options.startToCloseTimeout === undefined) {
+    throw new TypeError('Required either scheduleToCloseTimeout or startToCloseTimeout');
+  }
+}
 export function proxyActivities(options) {
   if (options === undefined) throw new TypeError('options must be defined');
+  validateActivityOptions(options);
   return new Proxy({}, {
     get(_, name) {
       if (typeof name !== 'string') throw new TypeError(`Only strings are supported for Activity types, got: ${String(name)}`);
@@ -153,6 +161,7 @@ export const patched = /* @__PURE__ */ h.fn('patched');
 export const deprecatePatch = /* @__PURE__ */ h.fn('deprecatePatch');
 export function proxyLocalActivities(options) {
   if (options === undefined) throw new TypeError('options must be defined');
+  validateActivityOptions(options);
   return new Proxy({}, {
     get(_, name) {
       if (typeof name !== 'string') throw new TypeError(`Only strings are supported for Activity types, got: ${String(name)}`);

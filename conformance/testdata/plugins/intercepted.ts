@@ -11,6 +11,8 @@ import {
   log,
   proxyActivities,
   proxyLocalActivities,
+  scheduleActivity,
+  scheduleLocalActivity,
   setHandler,
   sleep,
   startChild,
@@ -157,3 +159,24 @@ export async function icptTimers(): Promise<unknown> {
   await sleep('11ms');
   return { met, met2, seen: calls() };
 }
+
+// Activities called without options or without the required timeouts:
+// which reach the interceptors, and the seqs the activities after them get.
+export async function icptActivityOptions(): Promise<unknown> {
+  const out: unknown[] = [];
+  const record = async (fn: () => unknown) => {
+    try {
+      await fn();
+      out.push('resolved');
+    } catch (e) {
+      out.push((e as Error).message);
+    }
+  };
+  await record(() => scheduleActivity('echoJSON', ['a'], undefined as any));
+  await record(() => scheduleActivity('echoJSON', ['b'], {}));
+  await record(() => scheduleLocalActivity('localEcho', ['c'], undefined as any));
+  await record(() => scheduleLocalActivity('localEcho', ['d'], {}));
+  await record(() => echoJSON('e'));
+  return { out, seen: calls() };
+}
+
