@@ -82,6 +82,11 @@ var accepted = []acceptedDifference{
 		Reason: "the Go SDK runs local activities and their retries: it retries within the workflow task while the backoff is at most the workflow task timeout, and only above that records the attempt and waits on a durable timer; that threshold cannot be set per local activity, and the engine cannot retry on its own, because the Go SDK starts every local activity it is asked for at attempt 1 (the activity would not see its attempt number)",
 	},
 	{
+		Case: "interceptedLocalRetries", Path: "history 0",
+		What:   "a local activity retried after a backoff above its localRetryThreshold goes through the scheduleLocalActivity interceptors once, at attempt 1, and its backoffs through no startTimer interceptor (TypeScript SDK: each retry is a sleep through the startTimer interceptors and then a new call of the scheduleLocalActivity interceptors, with a new seq and the attempt number); retries within the threshold go through them once on both",
+		Reason: "as for localRetryThreshold: the Go SDK retries the local activity itself (ExecuteLocalActivity returns once, after the last attempt), so the engine has no retry to pass through the interceptors, and it cannot retry on its own, because the Go SDK starts every local activity it is asked for at attempt 1",
+	},
+	{
 		Case: "nexusCancelAbandon", Path: "history */*/result/0/data/res/threw/failure/nexusOperationExecutionFailureInfo",
 		What:   "the NexusOperationFailure of a Nexus operation cancelled under ABANDON, TRY_CANCEL or WAIT_CANCELLATION_REQUESTED has no scheduled event ID: err.scheduledEventId is 0 and err.failure's nexusOperationExecutionFailureInfo has none (TypeScript SDK: the ID of the operation's NexusOperationScheduled event); the info's other fields compare as err's endpoint, service, operation and operationToken",
 		Reason: "under these cancellation types the Go SDK resolves the operation with a bare cancellation error, without a failure from history, and it tells workflow code nothing else of the operation than its token (NexusOperationExecution), so the engine, which makes the TypeScript SDK's failure itself, cannot know the event's ID",

@@ -180,3 +180,20 @@ export async function icptActivityOptions(): Promise<unknown> {
   return { out, seen: calls() };
 }
 
+// A local activity that fails twice and then succeeds, with retries
+// quicker and slower than its localRetryThreshold: the calls of the
+// scheduleLocalActivity interceptors.
+export async function icptLocalRetries(): Promise<unknown> {
+  const quick = proxyLocalActivities<{ localFailTimes(n: number): Promise<number> }>({
+    startToCloseTimeout: '10s',
+    retry: { initialInterval: '50ms', backoffCoefficient: 1, maximumAttempts: 5 },
+  });
+  const quickAttempt = await quick.localFailTimes(2);
+  const { localFailTimes } = proxyLocalActivities<{ localFailTimes(n: number): Promise<number> }>({
+    startToCloseTimeout: '10s',
+    localRetryThreshold: '100ms',
+    retry: { initialInterval: '300ms', backoffCoefficient: 1, maximumAttempts: 5 },
+  });
+  const attempt = await localFailTimes(2);
+  return { quickAttempt, attempt, seen: calls() };
+}
