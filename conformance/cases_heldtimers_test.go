@@ -15,3 +15,15 @@ func TestHeldTimers(t *testing.T) {
 		}},
 	})
 }
+
+// TestHeldTimersIntercepted: the timer of CancellationScope.withTimeout
+// goes through the startTimer interceptors (testdata/plugins), started or
+// not.
+func TestHeldTimersIntercepted(t *testing.T) {
+	runPluginCases(t, []tcase{
+		{"interceptedWithTimeout", func(d *driver) {
+			d.start("icptWithTimeout")
+			d.result()
+		}},
+	})
+}

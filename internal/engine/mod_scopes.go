@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"time"
+
 	"github.com/dop251/goja"
 	"go.temporal.io/sdk/workflow"
 )
@@ -92,7 +94,9 @@ func (r *scopes) scopeRun(c goja.FunctionCall) goja.Value {
 			panic(r.vm.NewTypeError("CancellationScope.withTimeout: %v", err))
 		}
 		timerScope = r.newScope(s, true)
-		if !timerScope.consideredCancelled() {
+		if !timerScope.consideredCancelled() && r.icpt.has("startTimer") {
+			r.interceptedScopeTimeout(s, timerScope, d)
+		} else if !timerScope.consideredCancelled() {
 			// Held: a scope that finishes in the activation that made it
 			// starts no timer (see hold).
 			r.holdTimer(timerScope, timerScope.ctx, d, func(f workflow.Future) {
@@ -128,6 +132,23 @@ func (r *scopes) scopeRun(c goja.FunctionCall) goja.Value {
 		_ = resolve(ret)
 	}
 	return r.vm.ToValue(p)
+}
+
+// interceptedScopeTimeout is the timeout of scope s in a run with
+// startTimer interceptors: as in the TypeScript SDK, a sleep through them
+// in timerScope, which cancels s when it resolves.
+func (r *scopes) interceptedScopeTimeout(s, timerScope *scope, d time.Duration) {
+	prev := r.cur
+	r.cur = &asyncCtx{scope: timerScope, updateID: prev.updateID, updateName: prev.updateName, vals: prev.vals}
+	defer func() { r.cur = prev }()
+	ret := r.icallOrThrow("timer", r.vm.ToValue(r.timers().sleep), r.vm.ToValue(max(1, d.Milliseconds())), goja.Undefined())
+	if p, ok := ret.Export().(*goja.Promise); ok {
+		r.onSettle(p, func(_ goja.Value, rejected bool) {
+			if !rejected {
+				r.cancelScope(s, r.cancelledFailure("Cancellation scope cancelled"))
+			}
+		})
+	}
 }
 
 func exceptionValue(vm *goja.Runtime, err error) goja.Value {

@@ -18,6 +18,7 @@ import {
   startChild,
   createNexusServiceClient,
   ApplicationFailure,
+  CancellationScope,
   workflowInfo,
 } from '@temporalio/workflow';
 import { activations, seen } from './interceptors';
@@ -196,4 +197,18 @@ export async function icptLocalRetries(): Promise<unknown> {
   });
   const attempt = await localFailTimes(2);
   return { quickAttempt, attempt, seen: calls() };
+}
+
+// CancellationScope.withTimeout's timer, a sleep through the startTimer
+// interceptors: for a scope that finishes at once (no timer is started) and
+// for one that times out.
+export async function icptWithTimeout(): Promise<unknown> {
+  const quick = await CancellationScope.withTimeout('1s', async () => 'quick');
+  let timedOut = '';
+  try {
+    await CancellationScope.withTimeout(5, () => sleep('1m'));
+  } catch (e) {
+    timedOut = (e as Error).message;
+  }
+  return { quick, timedOut, seen: calls() };
 }
