@@ -127,6 +127,7 @@ type heldTimer struct {
 	sc     *scope
 	ctx    workflow.Context // cancelled by clearTimeout as well
 	d      time.Duration
+	stack  string // JS stack of the call, for __stack_trace and SourceLocation
 	cb     func(workflow.Future)
 	onDrop func(reason goja.Value) // nil: nothing to settle
 }
@@ -140,7 +141,10 @@ func (t *heldTimer) start(r *run) {
 		t.drop(r, t.sc.reason)
 		return
 	}
-	r.await(workflow.NewTimer(t.ctx, sleepDuration(t.d)), t.cb)
+	r.startingStack = t.stack // for SourceLocation
+	f := workflow.NewTimer(t.ctx, sleepDuration(t.d))
+	r.startingStack = ""
+	r.awaitStack(f, t.stack, t.cb)
 }
 
 func (t *heldTimer) drop(_ *run, reason goja.Value) {
@@ -154,5 +158,5 @@ func (t *heldTimer) drop(_ *run, reason goja.Value) {
 // future once it is started, onDrop (if not nil) the reason when it is
 // dropped.
 func (r *run) holdTimer(sc *scope, ctx workflow.Context, d time.Duration, cb func(workflow.Future), onDrop func(goja.Value)) {
-	r.hold(&heldTimer{sc: sc, ctx: ctx, d: d, cb: cb, onDrop: onDrop})
+	r.hold(&heldTimer{sc: sc, ctx: ctx, d: d, stack: r.waitStack(), cb: cb, onDrop: onDrop})
 }
