@@ -4,12 +4,16 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	// Node carries its own zone data (ICU's); embedding Go's (about 450 KB)
+	// lets named zones work where the system has no zone data too.
+	_ "time/tzdata"
 )
 
 // Time zones for Intl.DateTimeFormat: IANA names are read from Go's time
-// zone database (the system's, or the one a binary embeds by importing
-// time/tzdata); their English names are a table of the common zones, as
-// ICU's en data names them.
+// zone database (the system's, else the one embedded through time/tzdata);
+// their English names are a table of the common zones, as ICU's en data
+// names them.
 
 // zoneLinks are the links ICU resolves to another canonical name than the
 // IANA database's (resolvedOptions().timeZone shows these).
