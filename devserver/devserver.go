@@ -110,10 +110,37 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 	// binds them (another dev server starting, say): pick again.
 	for attempt := 1; ; attempt++ {
 		s, err := start(ctx, opts)
-		if err == nil || attempt == 3 || !strings.Contains(err.Error(), "address already in use") {
+		if err == nil || attempt == 3 {
+			return s, err
+		}
+		if !strings.Contains(err.Error(), "address already in use") && !errors.Is(err, errServerPanicked) {
 			return s, err
 		}
 	}
+}
+
+// errServerPanicked is what startTemporalServer returns when the Temporal
+// server panicked while starting. Server 1.32.1 does so, instead of
+// returning an error, when its HTTP API port was taken between being picked
+// and being bound (frontend.NewHTTPAPIServer gets a nil listener).
+var errServerPanicked = errors.New("the Temporal server panicked while starting")
+
+// startTemporalServer builds and starts the Temporal server, turning a
+// panic of the server's start into errServerPanicked.
+func startTemporalServer(opts Options, port, internalPort int) (srv temporal.Server, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			srv, err = nil, fmt.Errorf("%w (a port it was given may have been taken meanwhile): %v", errServerPanicked, p)
+		}
+	}()
+	srv, err = newTemporalServer(opts, port, internalPort)
+	if err != nil {
+		return nil, err
+	}
+	if err := srv.Start(); err != nil {
+		return nil, err
+	}
+	return srv, nil
 }
 
 func start(ctx context.Context, opts Options) (*Server, error) {
@@ -172,11 +199,8 @@ func start(ctx context.Context, opts Options) (*Server, error) {
 		internalPort = p
 		s.internal = net.JoinHostPort(opts.IP, strconv.Itoa(p))
 	}
-	srv, err := newTemporalServer(opts, port, internalPort)
+	srv, err := startTemporalServer(opts, port, internalPort)
 	if err != nil {
-		return nil, fmt.Errorf("start dev server: %w", err)
-	}
-	if err := srv.Start(); err != nil {
 		return nil, fmt.Errorf("start dev server: %w", err)
 	}
 	s.server = srv
