@@ -25,40 +25,32 @@ type hostFuncs struct {
 	made map[string]goja.Value
 }
 
+// webHostFuncs are the host functions web.js reads from webHost, by name.
+var webHostFuncs = map[string]func(*Runtime, goja.FunctionCall) goja.Value{
+	"encode":         (*Runtime).hostEncode,
+	"decode":         (*Runtime).hostDecode,
+	"parseURL":       (*Runtime).hostParseURL,
+	"parseQuery":     (*Runtime).hostParseQuery,
+	"serializeQuery": (*Runtime).hostSerializeQuery,
+	"violation":      (*Runtime).hostViolation,
+	"expandRegExp":   (*Runtime).hostExpandRegExp,
+	"dtf":            (*Runtime).hostDateTimeFormat,
+	"dtfFormat":      (*Runtime).hostDateTimeFormatString,
+	"dtfParts":       (*Runtime).hostDateTimeFormatParts,
+	"dtfResolved":    (*Runtime).hostDateTimeResolved,
+	"fixed":          (*Runtime).hostFixed,
+}
+
 func (h *hostFuncs) Get(name string) goja.Value {
 	if v, ok := h.made[name]; ok {
 		return v
 	}
-	var fn func(goja.FunctionCall) goja.Value
-	switch name {
-	case "encode":
-		fn = h.r.hostEncode
-	case "decode":
-		fn = h.r.hostDecode
-	case "parseURL":
-		fn = h.r.hostParseURL
-	case "parseQuery":
-		fn = h.r.hostParseQuery
-	case "serializeQuery":
-		fn = h.r.hostSerializeQuery
-	case "violation":
-		fn = func(c goja.FunctionCall) goja.Value { return h.r.determinismViolation(c.Argument(0).String()) }
-	case "expandRegExp":
-		fn = h.r.hostExpandRegExp
-	case "dtf":
-		fn = h.r.hostDateTimeFormat
-	case "dtfFormat":
-		fn = h.r.hostDateTimeFormatString
-	case "dtfParts":
-		fn = h.r.hostDateTimeFormatParts
-	case "dtfResolved":
-		fn = h.r.hostDateTimeResolved
-	case "fixed":
-		fn = h.r.hostFixed
-	default:
+	fn, ok := webHostFuncs[name]
+	if !ok {
 		return nil
 	}
-	v := h.r.VM.ToValue(fn)
+	r := h.r
+	v := r.VM.ToValue(func(c goja.FunctionCall) goja.Value { return fn(r, c) })
 	h.made[name] = v
 	return v
 }
@@ -67,6 +59,11 @@ func (h *hostFuncs) Set(string, goja.Value) bool { return false }
 func (h *hostFuncs) Has(name string) bool        { return h.Get(name) != nil }
 func (h *hostFuncs) Delete(string) bool          { return false }
 func (h *hostFuncs) Keys() []string              { return nil }
+
+// hostViolation(message) throws a DeterminismViolationError.
+func (r *Runtime) hostViolation(c goja.FunctionCall) goja.Value {
+	return r.determinismViolation(c.Argument(0).String())
+}
 
 // hostEncode(string) returns the string's UTF-8 bytes as an ArrayBuffer;
 // lone surrogates become U+FFFD, as TextEncoder does.
