@@ -1,7 +1,6 @@
 package conformance
 
 import (
-	"context"
 	"crypto/sha1"
 	"encoding/hex"
 	"math"
@@ -93,11 +92,8 @@ func (d *driver) eventGroupMarkers() {
 // SHA-1 of the run ID and the label): the runs' IDs differ.
 func checkEventGroupIds(d *driver) {
 	d.start("eventGroupIds")
-	ctx, cancel := context.WithTimeout(context.Background(), wait)
-	defer cancel()
 	var got map[string]any
-	if err := d.c.GetWorkflow(ctx, d.id, d.runID).Get(ctx, &got); err != nil {
-		d.obs.add("client error", describeError(err))
+	if !d.resultInto(&got) {
 		return
 	}
 	runID, _ := got["runId"].(string) // a fresh run: its original run ID
@@ -127,11 +123,8 @@ func (d *driver) waitAfter(first, then enumspb.EventType) {
 // do, too. The history (which holds the values) is left out.
 func checkRandomStreams(d *driver) {
 	d.start("randomStreams")
-	ctx, cancel := context.WithTimeout(context.Background(), wait)
-	defer cancel()
 	var got map[string]any
-	if err := d.c.GetWorkflow(ctx, d.id, d.runID).Get(ctx, &got); err != nil {
-		d.obs.add("client error", describeError(err))
+	if !d.resultInto(&got) {
 		return
 	}
 	runID, _ := got["runId"].(string) // a fresh run: its original run ID

@@ -133,15 +133,8 @@ func (l *publishLog) of(id string) []string {
 // outcome waits for the main workflow's result and records it (or the
 // client's error), without its history.
 func (d *driver) outcome() {
-	ctx, cancel := context.WithTimeout(context.Background(), wait)
-	defer cancel()
 	var v any
-	if err := d.c.GetWorkflow(ctx, d.id, d.runID).Get(ctx, &v); err != nil {
-		d.obs.add("client error", describeError(err))
-		if ctx.Err() != nil {
-			d.terminate("")
-		}
-		return
+	if d.resultInto(&v) {
+		d.obs.add("result", v)
 	}
-	d.obs.add("result", v)
 }

@@ -86,11 +86,8 @@ func (d *driver) resetTo(n int) {
 // workflowRandom, or the stream's name) and the index of the draw. The values
 // themselves differ with the runs' IDs.
 func (d *driver) randomOrigins(first string) {
-	ctx, cancel := context.WithTimeout(context.Background(), wait)
-	defer cancel()
 	var got map[string]any
-	if err := d.c.GetWorkflow(ctx, d.id, d.runID).Get(ctx, &got); err != nil {
-		d.obs.add("client error", describeError(err))
+	if !d.resultInto(&got) {
 		return
 	}
 	type sequence struct {

@@ -168,6 +168,22 @@ func (d *driver) result() {
 	d.histories(d.id, d.runID)
 }
 
+// resultInto waits for the main workflow's result and decodes it into v. It
+// records the client's error instead, terminating the run if the wait ran
+// out, and then returns false.
+func (d *driver) resultInto(v any) bool {
+	ctx, cancel := context.WithTimeout(context.Background(), wait)
+	defer cancel()
+	if err := d.c.GetWorkflow(ctx, d.id, d.runID).Get(ctx, v); err != nil {
+		d.obs.add("client error", describeError(err))
+		if ctx.Err() != nil {
+			d.terminate("")
+		}
+		return false
+	}
+	return true
+}
+
 // taskFailure waits for the main workflow's first failed workflow task,
 // records it, terminates the run and records its history.
 func (d *driver) taskFailure() {
